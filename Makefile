@@ -1,0 +1,32 @@
+# The README's two commands (`make demo`, `make test`) and a few helpers. Each target installs
+# what is missing first, so a fresh Debian 12 machine needs nothing else.
+.PHONY: demo test deps build build-asan test-fast bench clean
+
+deps:
+	@./packaging/install-deps.sh
+
+build: deps
+	@cmake --preset default >/dev/null
+	@cmake --build --preset default
+
+build-asan: deps
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan
+
+demo: build
+	@./packaging/demo/run-demo.sh
+
+# Every test, on the normal build and again under AddressSanitizer + UBSan.
+test: build build-asan
+	ctest --preset default
+	ctest --preset asan
+
+test-fast: build
+	ctest --preset default
+
+bench: build
+	@./packaging/install-deps.sh --with-bench
+	@./tests/bench/kiosk_vs_chromium.sh
+
+clean:
+	rm -rf build build-asan

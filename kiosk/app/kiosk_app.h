@@ -1,0 +1,76 @@
+// The kiosk's main loop: feeds pointer input to the UI one transition per frame, applies the
+// UI's actions to the flow, hands finished responses to the store, and draws only when
+// something changed. Runs interactively on a window or headless from a script.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+
+#include "kiosk/app/script.h"
+#include "kiosk/flow/flow.h"
+#include "kiosk/ui/kiosk_ui.h"
+#include "platform/clock.h"
+#include "platform/display.h"
+#include "sync/client/response_store.h"
+
+struct ImGuiContext;
+
+namespace otklik {
+
+class KioskApp {
+public:
+    KioskApp(flow::Flow& flow, ui::KioskUi& ui, Display& display, Clock& clock, ResponseStore& store);
+    ~KioskApp();
+    KioskApp(const KioskApp&) = delete;
+    KioskApp& operator=(const KioskApp&) = delete;
+
+    // Builds the fonts and draws the first frame. False with `error` set on failure.
+    bool start(std::string& error);
+    // Runs until the window closes or SIGTERM; returns the exit code.
+    int runInteractive();
+    // Runs a headless script; returns 0 (completed), 1 (an expectation or tap failed).
+    int runScript(const std::vector<ScriptStep>& steps);
+
+    // Timing of the last frames, for benchmarks.
+    struct FrameStats {
+        int64_t frames = 0;
+        double lastBuildMs = 0;    // ImGui frame building
+        double lastPresentMs = 0;  // rasterise and show
+    };
+    [[nodiscard]] const FrameStats& stats() const { return stats_; }
+    // Draws and presents one frame now (benchmarks).
+    void drawFrame() { frame(true); }
+
+private:
+    void frame(bool present);
+    void apply(const std::vector<ui::UiAction>& actions);
+    void storeFinished();
+    void tick();
+    flow::Instant now() const { return {clock_.monoMs(), clock_.wallMs()}; }
+    // Applies queued pointer transitions, one frame each.
+    void drainPointer(bool present);
+    // Draws when the flow changed since the last frame.
+    void settle(bool present);
+    bool tap(const ScriptStep& step);
+    bool writeTree(const std::string& path, std::string& error) const;
+
+    flow::Flow& flow_;
+    ui::KioskUi& ui_;
+    Display& display_;
+    Clock& clock_;
+    ResponseStore& store_;
+    ImGuiContext* imgui_ = nullptr;
+
+    std::deque<PointerEvent> pending_;
+    float pointerX_ = -1e6f, pointerY_ = -1e6f;
+    bool pointerDown_ = false;
+    bool liftPointer_ = false;  // after a finger lifts: nothing is hovered any more
+    uint64_t drawnRevision_ = 0;
+    bool needFrame_ = true;
+    int64_t lastFrameMs_ = 0;
+    FrameStats stats_;
+};
+
+}  // namespace otklik

@@ -1,0 +1,285 @@
+// Reading and checking the device config TOML.
+#include "device_config.h"
+
+#include <cmath>
+#include <filesystem>
+#include <toml++/toml.h>
+
+#include "sync/protocol/file_io.h"
+#include "sync/protocol/json_check.h"
+#include "sync/protocol/suggest.h"
+
+namespace otklik {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::vector<std::string_view> kTopKeys = {"terminal_id", "centre_name", "languages", "assets_dir",
+                                                "questionnaire_path", "data_dir", "qr_base_url", "timeouts", "screen"};
+const std::vector<std::string_view> kTimeoutKeys = {"idle_s", "thanks_s", "repeat_interval_ms"};
+const std::vector<std::string_view> kScreenKeys = {"orientation", "diagonal_inches", "fullscreen"};
+
+std::string where(const toml::node& node, const std::string& key) {
+    const auto& src = node.source();
+    if (src.begin.line == 0) return key;
+    return "line " + std::to_string(src.begin.line) + " (" + key + ")";
+}
+
+std::string typeWord(const toml::node& node) {
+    if (node.is_string()) return "text";
+    if (node.is_integer()) return "a whole number";
+    if (node.is_floating_point()) return "a number";
+    if (node.is_boolean()) return "true/false";
+    if (node.is_array()) return "a list";
+    if (node.is_table()) return "a table";
+    return "a date or time";
+}
+
+class Reader {
+public:
+    Reader(Problems& problems, fs::path base) : problems_(problems), base_(std::move(base)) {}
+
+    void unknownKeys(const toml::table& table, const std::string& prefix, const std::vector<std::string_view>& allowed) {
+        for (const auto& [key, node] : table) {
+            std::string name(key.str());
+            if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
+            std::string best = closestName(name, allowed);
+            std::string fix = best.empty() ? "remove it; allowed here: " : "did you mean \"" + best + "\"? Allowed here: ";
+            problems_.add(where(node, prefix + name), "unknown setting \"" + prefix + name + "\"", fix + joinNames(allowed));
+        }
+    }
+
+    std::optional<std::string> text(const toml::table& t, const std::string& key, const std::string& shown) {
+        const toml::node* n = t.get(key);
+        if (!n) return std::nullopt;
+        if (!n->is_string()) {
+            problems_.add(where(*n, shown), "is " + typeWord(*n) + ", expected text", "put the value in double quotes");
+            return std::nullopt;
+        }
+        return n->value<std::string>();
+    }
+
+    std::optional<std::string> path(const toml::table& t, const std::string& key) {
+        auto value = text(t, key, key);
+        if (!value) return std::nullopt;
+        if (value->empty()) {
+            problems_.add(where(*t.get(key), key), "is empty", "give a path or remove the line to use the default");
+            return std::nullopt;
+        }
+        fs::path p(*value);
+        return (p.is_absolute() ? p : base_ / p).lexically_normal().string();
+    }
+
+    std::optional<int64_t> integer(const toml::table& t, const std::string& key, const std::string& shown,
+                                   int64_t min, int64_t max, const std::string& unit) {
+        const toml::node* n = t.get(key);
+        if (!n) return std::nullopt;
+        if (!n->is_integer()) {
+            problems_.add(where(*n, shown), "is " + typeWord(*n) + ", expected a whole number of " + unit,
+                          "write a number without quotes, from " + std::to_string(min) + " to " + std::to_string(max));
+            return std::nullopt;
+        }
+        int64_t v = *n->value<int64_t>();
+        if (v < min || v > max) {
+            problems_.add(where(*n, shown), "is " + std::to_string(v) + " " + unit + ", allowed " + std::to_string(min) +
+                          " to " + std::to_string(max), "choose a value in that range");
+            return std::nullopt;
+        }
+        return v;
+    }
+
+    Problems& problems_;
+    fs::path base_;
+};
+
+bool validTerminalId(const std::string& id) {
+    if (id.empty() || id.size() > 64) return false;
+    return std::all_of(id.begin(), id.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+    });
+}
+
+void readScreen(Reader& r, const toml::table& screen, DeviceConfig& c) {
+    r.unknownKeys(screen, "screen.", kScreenKeys);
+    if (auto o = r.text(screen, "orientation", "screen.orientation")) {
+        if (*o == "auto") c.orientation = Orientation::Auto;
+        else if (*o == "landscape") c.orientation = Orientation::Landscape;
+        else if (*o == "portrait") c.orientation = Orientation::Portrait;
+        else
+            r.problems_.add(where(*screen.get("orientation"), "screen.orientation"), "\"" + *o + "\" is not an orientation",
+                            "use \"auto\" (follow the display), \"landscape\" or \"portrait\" (rotate the picture to match how the screen is mounted)");
+    }
+    if (const toml::node* n = screen.get("diagonal_inches")) {
+        if (!n->is_number()) {
+            r.problems_.add(where(*n, "screen.diagonal_inches"), "is " + typeWord(*n) + ", expected a number of inches",
+                            "write e.g. 21.5 without quotes");
+        } else {
+            double v = *n->value<double>();
+            if (!(v >= 5.0 && v <= 100.0))
+                r.problems_.add(where(*n, "screen.diagonal_inches"), "is " + std::to_string(v) + ", allowed 5 to 100",
+                                "measure the visible screen diagonally and give it in inches");
+            else
+                c.diagonalInches = v;
+        }
+    }
+    if (const toml::node* n = screen.get("fullscreen")) {
+        if (!n->is_boolean())
+            r.problems_.add(where(*n, "screen.fullscreen"), "is " + typeWord(*n) + ", expected true or false", "write true or false without quotes");
+        else
+            c.fullscreen = *n->value<bool>();
+    }
+}
+
+void readTimeouts(Reader& r, const toml::table& t, DeviceConfig& c) {
+    r.unknownKeys(t, "timeouts.", kTimeoutKeys);
+    if (auto v = r.integer(t, "idle_s", "timeouts.idle_s", 5, 600, "seconds")) c.idleTimeoutMs = *v * 1000;
+    if (auto v = r.integer(t, "thanks_s", "timeouts.thanks_s", 1, 60, "seconds")) c.thanksMs = *v * 1000;
+    if (auto v = r.integer(t, "repeat_interval_ms", "timeouts.repeat_interval_ms", 0, 5000, "milliseconds"))
+        c.repeatIntervalMs = *v;
+}
+
+void readLanguages(Reader& r, const toml::node& node, DeviceConfig& c) {
+    const toml::array* list = node.as_array();
+    if (!list || list->empty()) {
+        r.problems_.add(where(node, "languages"), "must be a non-empty list", "write e.g. languages = [\"ru\", \"uk\", \"en\"]; the first is the default");
+        return;
+    }
+    std::vector<std::string> langs;
+    for (const auto& item : *list) {
+        auto code = item.value<std::string>();
+        if (!code || !json_check::isLanguageCode(*code)) {
+            r.problems_.add(where(item, "languages"), "holds something that is not a language code", "use two- or three-letter lowercase codes such as \"ru\"");
+            return;
+        }
+        if (std::find(langs.begin(), langs.end(), *code) != langs.end()) {
+            r.problems_.add(where(item, "languages"), "\"" + *code + "\" is listed twice", "list every language once");
+            return;
+        }
+        langs.push_back(*code);
+    }
+    if (langs.size() > 6)
+        r.problems_.add(where(node, "languages"), "has " + std::to_string(langs.size()) + " languages; at most 6 buttons fit the screen",
+                        "keep the languages visitors of this centre use");
+    else
+        c.languages = langs;
+}
+
+void readCentreName(Reader& r, const toml::node& node, DeviceConfig& c) {
+    if (auto s = node.value<std::string>()) {
+        c.centreName = {{"*", *s}};
+        return;
+    }
+    const toml::table* t = node.as_table();
+    if (!t) {
+        r.problems_.add(where(node, "centre_name"), "is " + typeWord(node) + ", expected text or a table of translations",
+                        "write centre_name = \"...\" or a [centre_name] table with ru = \"...\", uk = \"...\"");
+        return;
+    }
+    c.centreName.clear();
+    for (const auto& [key, value] : *t) {
+        auto s = value.value<std::string>();
+        if (!s) {
+            r.problems_.add(where(value, "centre_name." + std::string(key.str())), "expected text", "put the name in double quotes");
+            continue;
+        }
+        c.centreName[std::string(key.str())] = *s;
+    }
+}
+
+}  // namespace
+
+const std::string& DeviceConfig::centreNameIn(const std::string& lang) const {
+    static const std::string none;
+    if (auto it = centreName.find(lang); it != centreName.end()) return it->second;
+    if (auto it = centreName.find("*"); it != centreName.end()) return it->second;
+    if (!languages.empty())
+        if (auto it = centreName.find(languages.front()); it != centreName.end()) return it->second;
+    return none;
+}
+
+const char* toString(Orientation orientation) {
+    switch (orientation) {
+        case Orientation::Auto: return "auto";
+        case Orientation::Landscape: return "landscape";
+        case Orientation::Portrait: return "portrait";
+    }
+    return "auto";
+}
+
+DeviceConfig defaultDeviceConfig(const std::string& assetsDir, const std::string& dataDir) {
+    DeviceConfig c;
+    c.assetsDir = assetsDir;
+    c.questionnairePath = (fs::path(assetsDir) / "questionnaires" / "default.json").string();
+    c.dataDir = dataDir;
+    c.centreName = {{"ru", "Центр госуслуг"}, {"uk", "Центр надання адмінпослуг"}, {"en", "Public Service Centre"}};
+    return c;
+}
+
+DeviceConfigLoad parseDeviceConfig(const std::string& tomlText, const std::string& file, const DeviceConfig& defaults) {
+    DeviceConfigLoad out{std::nullopt, Problems(file)};
+    toml::table root;
+    try {
+        root = toml::parse(tomlText, file);
+    } catch (const toml::parse_error& e) {
+        out.problems.add("line " + std::to_string(e.source().begin.line) + ", column " + std::to_string(e.source().begin.column),
+                         "not valid TOML (" + std::string(e.description()) + ")",
+                         "correct the syntax there: text values need double quotes, each setting goes on its own line as key = value");
+        return out;
+    }
+    DeviceConfig c = defaults;
+    c.file = file;
+    fs::path base = fs::path(file).parent_path();
+    Reader r(out.problems, base.empty() ? fs::path(".") : base);
+    r.unknownKeys(root, "", kTopKeys);
+
+    if (auto id = r.text(root, "terminal_id", "terminal_id")) {
+        if (!validTerminalId(*id))
+            out.problems.add(where(*root.get("terminal_id"), "terminal_id"), "\"" + *id + "\" is not a usable terminal id",
+                             "use 1-64 Latin letters, digits, '-', '_' or '.', as given when the terminal was enrolled");
+        else
+            c.terminalId = *id;
+    }
+    if (const toml::node* n = root.get("centre_name")) readCentreName(r, *n, c);
+    if (const toml::node* n = root.get("languages")) readLanguages(r, *n, c);
+    bool questionnaireGiven = root.contains("questionnaire_path");
+    if (auto p = r.path(root, "assets_dir")) c.assetsDir = *p;
+    if (auto p = r.path(root, "questionnaire_path")) c.questionnairePath = *p;
+    else if (!questionnaireGiven) c.questionnairePath = (fs::path(c.assetsDir) / "questionnaires" / "default.json").string();
+    if (auto p = r.path(root, "data_dir")) c.dataDir = *p;
+    if (auto url = r.text(root, "qr_base_url", "qr_base_url")) {
+        if (url->rfind("https://", 0) != 0 || url->size() < 12)
+            out.problems.add(where(*root.get("qr_base_url"), "qr_base_url"), "\"" + *url + "\" is not an https:// address",
+                             "give the hub's public address starting with https://, as phones will open it");
+        else if (url->size() > 120)
+            out.problems.add(where(*root.get("qr_base_url"), "qr_base_url"), "is " + std::to_string(url->size()) + " characters long",
+                             "use at most 120 characters so the QR code stays small enough to scan from a distance");
+        else if (url->find_first_of(" \t\"<>") != std::string::npos)
+            out.problems.add(where(*root.get("qr_base_url"), "qr_base_url"), "contains spaces or quotes", "write the address without spaces");
+        else
+            c.qrBaseUrl = *url;
+    }
+    if (const toml::node* n = root.get("timeouts")) {
+        if (const toml::table* t = n->as_table()) readTimeouts(r, *t, c);
+        else out.problems.add(where(*n, "timeouts"), "must be a [timeouts] table", "put its settings under a [timeouts] line");
+    }
+    if (const toml::node* n = root.get("screen")) {
+        if (const toml::table* t = n->as_table()) readScreen(r, *t, c);
+        else out.problems.add(where(*n, "screen"), "must be a [screen] table", "put its settings under a [screen] line");
+    }
+    if (out.problems.empty()) out.config = std::move(c);
+    return out;
+}
+
+DeviceConfigLoad loadDeviceConfig(const std::string& path, const DeviceConfig& defaults) {
+    std::string error;
+    auto text = readWholeFile(path, error);
+    if (!text) {
+        DeviceConfigLoad out{std::nullopt, Problems(path)};
+        out.problems.add("", error, "pass the device config with --config, e.g. /etc/otklik/kiosk.toml");
+        return out;
+    }
+    return parseDeviceConfig(*text, path, defaults);
+}
+
+}  // namespace otklik

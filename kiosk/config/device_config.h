@@ -1,0 +1,49 @@
+// The terminal's own settings, from a TOML file a technician edits (documented in
+// docs/device-config.md, example in packaging/otklik-kiosk.toml).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "platform/orientation.h"
+#include "sync/protocol/diagnostics.h"
+#include "sync/protocol/questionnaire.h"
+
+namespace otklik {
+
+struct DeviceConfig {
+    std::string file;                        // where it was read from; "" for built-in defaults
+    std::string terminalId = "demo-terminal";
+    LocalizedText centreName;                // per language; one text for all is allowed
+    std::vector<std::string> languages = {"ru", "uk", "en"};  // the first is the default
+    std::string assetsDir;                   // ui.json, questionnaires, fonts
+    std::string questionnairePath;           // default: <assets_dir>/questionnaires/default.json
+    std::string dataDir;                     // where responses are kept
+    std::string qrBaseUrl = "https://otklik.example.org/q";
+    int64_t idleTimeoutMs = 30000;
+    int64_t thanksMs = 5000;
+    int64_t repeatIntervalMs = 600;
+    Orientation orientation = Orientation::Auto;
+    double diagonalInches = 21.5;
+    bool fullscreen = true;
+
+    [[nodiscard]] const std::string& centreNameIn(const std::string& lang) const;
+};
+
+struct DeviceConfigLoad {
+    std::optional<DeviceConfig> config;
+    Problems problems;
+};
+
+// Built-in defaults: assets from `assetsDir`, data in `dataDir`.
+DeviceConfig defaultDeviceConfig(const std::string& assetsDir, const std::string& dataDir);
+// Parses TOML over the defaults. Relative paths are taken relative to the file's folder.
+DeviceConfigLoad parseDeviceConfig(const std::string& tomlText, const std::string& file,
+                                   const DeviceConfig& defaults);
+DeviceConfigLoad loadDeviceConfig(const std::string& path, const DeviceConfig& defaults);
+
+const char* toString(Orientation orientation);
+
+}  // namespace otklik

@@ -1,0 +1,34 @@
+// Everything the kiosk reads at start-up (device config, questionnaire, interface strings),
+// loaded and cross-checked in one place so that --check-config and a normal start refuse the
+// same mistakes with the same messages.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kiosk/config/device_config.h"
+#include "sync/protocol/diagnostics.h"
+#include "sync/protocol/questionnaire.h"
+#include "sync/protocol/strings.h"
+
+namespace otklik {
+
+struct KioskSetup {
+    DeviceConfig config;
+    Questionnaire questionnaire;
+    Strings strings;
+};
+
+struct KioskSetupLoad {
+    std::optional<KioskSetup> setup;
+    std::vector<Problem> problems;  // from every file, in the order they were read
+
+    [[nodiscard]] std::string describe() const;
+};
+
+// configPath empty: built-in defaults. Stops after the device config if it has problems
+// (the other paths come from it).
+KioskSetupLoad loadKioskSetup(const std::string& configPath, const DeviceConfig& defaults);
+
+}  // namespace otklik

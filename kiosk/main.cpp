@@ -1,0 +1,158 @@
+// otklik-kiosk: the terminal program. The only place that picks concrete parts (SDL display,
+// real or simulated clock, response store) and wires them together.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <regex>
+
+#include <nlohmann/json.hpp>
+
+#include "kiosk/app/kiosk_app.h"
+#include "kiosk/app/script.h"
+#include "kiosk/config/kiosk_setup.h"
+#include "kiosk/flow/flow.h"
+#include "kiosk/ui/kiosk_ui.h"
+#include "platform/clock.h"
+#include "platform/display.h"
+#include "platform/log.h"
+#include "sync/client/memory_store.h"
+
+#ifndef OTKLIK_ASSETS_DIR
+#error "OTKLIK_ASSETS_DIR must name the default assets folder"
+#endif
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;
+constexpr int kExitBadInput = 2;
+
+bool parseSize(const std::string& text, int& w, int& h) {
+    std::smatch m;
+    static const std::regex pattern(R"((\d{3,4})x(\d{3,4}))");
+    if (!std::regex_match(text, m, pattern)) return false;
+    w = std::stoi(m[1]);
+    h = std::stoi(m[2]);
+    return w >= 320 && h >= 240 && w <= 7680 && h <= 7680;
+}
+
+struct Options {
+    std::string config;
+    std::string windowed;
+    std::string size;
+    std::string script;
+    std::string responsesOut;
+    bool headless = false;
+    bool checkConfig = false;
+};
+
+int run(const Options& o) {
+    using namespace otklik;
+    DeviceConfig defaults = defaultDeviceConfig(OTKLIK_ASSETS_DIR, "/var/lib/otklik");
+    KioskSetupLoad load = loadKioskSetup(o.config, defaults);
+    if (!load.setup) {
+        std::fprintf(stderr, "%sThe kiosk cannot start with these files; fix the lines above.\n", load.describe().c_str());
+        return kExitBadInput;
+    }
+    KioskSetup& setup = *load.setup;
+    if (o.checkConfig) {
+        std::printf("config OK: terminal %s, questionnaire %s version %s (%zu follow-up questions), languages",
+                    setup.config.terminalId.c_str(), setup.questionnaire.id.c_str(), setup.questionnaire.version.c_str(),
+                    setup.questionnaire.questions.size());
+        for (const auto& l : setup.config.languages) std::printf(" %s", l.c_str());
+        std::printf("\n");
+        return kExitOk;
+    }
+
+    DisplayOptions displayOptions;
+    displayOptions.headless = o.headless;
+    displayOptions.orientation = setup.config.orientation;
+    displayOptions.fullscreen = setup.config.fullscreen && o.windowed.empty();
+    const std::string& size = o.headless ? (o.size.empty() ? std::string("1920x1080") : o.size) : o.windowed;
+    if (!size.empty() && !parseSize(size, displayOptions.width, displayOptions.height)) {
+        std::fprintf(stderr, "otklik-kiosk: size \"%s\" is not WIDTHxHEIGHT between 320x240 and 7680x7680, e.g. 1920x1080\n", size.c_str());
+        return kExitBadInput;
+    }
+    if (o.headless && o.script.empty()) {
+        std::fprintf(stderr, "otklik-kiosk: --headless needs --script FILE: with no display, nobody could tap\n");
+        return kExitBadInput;
+    }
+    ScriptParse script;
+    if (!o.script.empty()) {
+        if (!o.headless) {
+            std::fprintf(stderr, "otklik-kiosk: --script runs only with --headless\n");
+            return kExitBadInput;
+        }
+        script = loadScript(o.script);
+        if (!script.error.empty()) {
+            std::fprintf(stderr, "%s\n", script.error.c_str());
+            return kExitBadInput;
+        }
+    }
+
+    std::unique_ptr<Clock> clock;
+    if (o.headless) clock = std::make_unique<ManualClock>();  // scripts move time with `wait`
+    else clock = std::make_unique<SystemClock>();
+
+    flow::Settings settings;
+    settings.terminalId = setup.config.terminalId;
+    settings.bootId = bootId();
+    settings.languages = setup.config.languages;
+    settings.idleTimeoutMs = setup.config.idleTimeoutMs;
+    settings.thanksMs = setup.config.thanksMs;
+    settings.repeatIntervalMs = setup.config.repeatIntervalMs;
+    flow::Flow flow(setup.questionnaire, settings);
+
+    ui::UiSettings uiSettings{setup.config.centreName, setup.config.qrBaseUrl, setup.config.diagonalInches};
+    ui::KioskUi ui(setup.strings, uiSettings);
+
+    std::string error;
+    auto display = openSdlDisplay(displayOptions, error);
+    if (!display) {
+        log::error(error);
+        return kExitFailed;
+    }
+    // Until the SQLite outbox lands, responses live in memory for the run (README says so).
+    MemoryStore store;
+    KioskApp app(flow, ui, *display, *clock, store);
+    if (!app.start(error)) {
+        log::error(error);
+        return kExitFailed;
+    }
+    log::info("started: terminal " + setup.config.terminalId + ", " + std::to_string(display->width()) + "x" +
+              std::to_string(display->height()) + (o.headless ? " headless" : ""));
+    int code = o.headless ? app.runScript(script.steps) : app.runInteractive();
+    if (!o.responsesOut.empty()) {
+        std::ofstream out(o.responsesOut);
+        for (const auto& r : store.responses()) out << toJson(r).dump() << "\n";
+        if (!out) {
+            log::error("cannot write " + o.responsesOut);
+            return kExitFailed;
+        }
+    }
+    return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    otklik::log::setProgram("otklik-kiosk");
+    CLI::App cli{"otklik-kiosk: the Otklik feedback terminal"};
+    Options o;
+    cli.add_option("--config", o.config, "Device config (TOML); built-in defaults without it");
+    cli.add_option("--windowed", o.windowed, "Run in a window of WIDTHxHEIGHT instead of fullscreen (development)");
+    cli.add_flag("--headless", o.headless, "No display: run --script with a simulated clock");
+    cli.add_option("--size", o.size, "Picture size WIDTHxHEIGHT when headless (default 1920x1080)");
+    cli.add_option("--script", o.script, "Headless script: tap ID, wait MS, shot FILE.png, tree FILE.json, expect SCREEN");
+    cli.add_option("--responses-out", o.responsesOut, "After the run, write the responses stored during it as JSON lines");
+    cli.add_flag("--check-config", o.checkConfig, "Validate the config, questionnaire and strings; exit 0 if usable, 2 if not");
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int code = cli.exit(e);
+        return code == 0 ? kExitOk : kExitBadInput;
+    }
+    return run(o);
+}

@@ -1,0 +1,152 @@
+// The parts every visitor screen shares: top bar, bottom navigation, progress, QR card.
+#include <algorithm>
+#include <cmath>
+
+#include "kiosk/ui/screens.h"
+
+namespace otklik::ui {
+
+const std::string& Frame::t(const LocalizedText& text) const {
+    static const std::string none;
+    if (auto it = text.find(lang()); it != text.end()) return it->second;
+    if (auto it = text.find("*"); it != text.end()) return it->second;
+    return text.empty() ? none : text.begin()->second;
+}
+
+void drawTopBar(Frame& f, Rect& screen) {
+    Canvas& c = f.c;
+    const Metrics& m = c.m;
+    const auto& languages = f.flow.settings().languages;
+    float pad = m.pad;
+    float spacing = m.gap * 0.6f;
+    std::string toggleLabel = f.s(f.flow.largeText() ? "large.off" : "large.on");
+    auto widthOf = [&](const std::string& label, TextRole role) {
+        return std::max(m.touch * 1.4f, c.textWidth(role, label) + 2 * pad);
+    };
+    auto rowWidth = [&](TextRole role, bool withToggle) {
+        float w = withToggle ? widthOf(toggleLabel, role) : -spacing;
+        for (const auto& code : languages) w += widthOf(f.strings.get("language.name", code), role) + spacing;
+        return w;
+    };
+
+    // Buttons sit at the right: language buttons, then the large-text toggle, within reach of
+    // a visitor in a wheelchair too. When they leave too little room for the centre's name the
+    // name gets a row of its own; when even that is too narrow the toggle joins the name's row.
+    float usable = m.width - 2 * pad;
+    TextRole role = TextRole::Body;
+    bool twoRows = rowWidth(role, true) + m.width * 0.25f > usable;
+    bool toggleOnTop = twoRows && rowWidth(role, true) > usable;
+    if (toggleOnTop && rowWidth(role, false) > usable) role = TextRole::Small;
+
+    float rowH = m.touch + pad * 1.2f;
+    Rect bar = screen.takeTop(twoRows ? rowH * 2 : rowH);
+    c.fill(bar, c.theme.header);
+    if (c.theme.header == c.theme.background) c.fill(Rect{bar.x, bar.bottom() - m.border, bar.w, m.border}, c.theme.surfaceBorder);
+
+    Rect first = Rect{bar.x, bar.y, bar.w, rowH}.inset(pad, (rowH - m.touch) / 2);
+    Rect buttons = twoRows ? Rect{bar.x, bar.y + rowH, bar.w, rowH}.inset(pad, (rowH - m.touch) / 2) : first;
+    Rect name = first;
+    float toggleW = widthOf(toggleLabel, role);
+    Rect toggle;
+    if (toggleOnTop) {
+        toggle = name.takeRight(toggleW);
+        name.takeRight(m.gap);
+    }
+    float langsW = rowWidth(role, !toggleOnTop);
+    float x = twoRows ? buttons.x + (buttons.w - langsW) / 2 : buttons.right() - langsW;
+    if (!twoRows) name.w = std::max(0.0f, x - m.gap - name.x);
+    for (const auto& code : languages) {
+        const std::string& label = f.strings.get("language.name", code);
+        float w = widthOf(label, role);
+        if (c.button("lang." + code, label, Rect{x, buttons.y, w, m.touch}, ButtonStyle::Header, true, code == f.lang(), "language"))
+            f.act(UiAction::Kind::Language, code);
+        x += w + spacing;
+    }
+    if (!toggleOnTop) toggle = Rect{x, buttons.y, toggleW, m.touch};
+    if (c.button("a11y.large", toggleLabel, toggle, ButtonStyle::Header, true, f.flow.largeText(), "toggle"))
+        f.act(UiAction::Kind::LargeText);
+    c.line(TextRole::Body, f.t(f.settings.centreName), name, c.theme.headerText, twoRows && !toggleOnTop ? Align::Center : Align::Left);
+}
+
+void drawNavBar(Frame& f, Rect& screen) {
+    Canvas& c = f.c;
+    const Metrics& m = c.m;
+    Rect bar = screen.takeBottom(m.touch + 2 * m.pad);
+    c.fill(bar.takeTop(m.border), c.theme.surfaceBorder);
+    Rect inner = bar.inset(m.pad * 1.5f, m.pad - m.border / 2);
+    float minW = std::min(m.touch * 2.6f, inner.w / 3.2f);
+    auto widthOf = [&](const std::string& label) {
+        return std::min(inner.w / 3.1f, std::max(minW, c.textWidth(TextRole::Body, label) + 2 * m.pad + m.touch * 0.5f));
+    };
+    if (f.flow.canGoBack()) {
+        const std::string& label = f.s("nav.back");
+        Rect r = inner.takeLeft(widthOf(label));
+        if (c.button("nav.back", label, r, ButtonStyle::Secondary, true, false, "button", Icon::ChevronLeft))
+            f.act(UiAction::Kind::Back);
+    }
+
+    flow::Forward forward = f.flow.forward();
+    bool next = forward != flow::Forward::Skip;
+    const std::string& label = f.s(next ? (f.flow.isLastQuestion() ? "nav.done" : "nav.next") : "nav.skip");
+    Rect r = inner.takeRight(widthOf(label));
+    bool enabled = forward != flow::Forward::Blocked;
+    if (c.button(next ? "nav.next" : "nav.skip", label, r, next ? ButtonStyle::Primary : ButtonStyle::Secondary, enabled,
+                 false, "button", Icon::ChevronRight))
+        f.act(next ? UiAction::Kind::Next : UiAction::Kind::Skip);
+
+    if (f.flow.canFinish() && !f.flow.isLastQuestion()) {
+        const std::string& finish = f.s("nav.finish");
+        float w = widthOf(finish);
+        Rect mid{inner.x + (inner.w - w) / 2, inner.y, w, inner.h};
+        if (c.button("nav.finish", finish, mid, ButtonStyle::Secondary)) f.act(UiAction::Kind::Finish);
+    }
+}
+
+void drawProgress(Frame& f, Rect& area) {
+    Canvas& c = f.c;
+    const Metrics& m = c.m;
+    int index = f.flow.progressIndex(), total = f.flow.progressTotal();
+    std::string label = f.strings.format("progress", f.lang(), {{"n", std::to_string(index)}, {"total", std::to_string(total)}});
+    Rect row = area.takeTop(c.lineHeight(TextRole::Small) * 1.3f);
+    c.line(TextRole::Small, label, row, c.theme.mutedText);
+    Rect track = area.takeTop(std::max(4.0f, m.unit * 0.8f));
+    c.fill(track, c.theme.surfaceBorder, track.h / 2);
+    Rect done = track;
+    done.w = track.w * static_cast<float>(index) / static_cast<float>(std::max(total, 1));
+    c.fill(done, c.theme.primary, track.h / 2);
+    area.takeTop(m.gap * 1.2f);
+}
+
+void drawQrCard(Frame& f, const Rect& card) {
+    Canvas& c = f.c;
+    const Metrics& m = c.m;
+    c.fill(card, c.theme.surface, m.rounding);
+    c.outline(card, c.theme.surfaceBorder, m.border, m.rounding);
+    Rect inner = card.inset(m.pad);
+    const std::string& title = f.s("idle.qr_title");
+    const std::string& hint = f.s("idle.qr_hint");
+    bool beside = inner.w > inner.h * 1.6f;  // a wide, low card: text beside the code
+    if (beside) {
+        Rect code = inner.takeLeft(inner.h);
+        if (f.qr) {
+            Rect drawn = c.qr(*f.qr, code);
+            c.note("qr", "qr", f.settings.qrUrl, drawn);
+        }
+        inner.takeLeft(m.gap);
+        Rect titleBox = inner.takeTop(inner.h * 0.5f);
+        c.text(TextRole::Title, title, titleBox, c.theme.surfaceText, Align::Left);
+        c.text(TextRole::Small, hint, inner, c.theme.mutedText, Align::Left);
+        return;
+    }
+    float titleH = std::min(c.textHeight(TextRole::Body, title, inner.w) + m.pad, inner.h * 0.25f);
+    c.text(TextRole::Body, title, inner.takeTop(titleH), c.theme.surfaceText);
+    float hintH = std::min(c.textHeight(TextRole::Small, hint, inner.w) + m.pad * 0.5f, inner.h * 0.25f);
+    Rect hintBox = inner.takeBottom(hintH);
+    c.text(TextRole::Small, hint, hintBox, c.theme.mutedText);
+    if (f.qr) {
+        Rect drawn = c.qr(*f.qr, inner);
+        c.note("qr", "qr", f.settings.qrUrl, drawn);
+    }
+}
+
+}  // namespace otklik::ui

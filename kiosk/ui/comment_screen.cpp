@@ -1,0 +1,99 @@
+// A free-text question: the text so far and an on-screen keyboard (Cyrillic and Latin
+// layouts, digits, shift, space, backspace) sized for fingers.
+#include <algorithm>
+#include <cmath>
+
+#include "kiosk/flow/keyboard.h"
+#include "kiosk/ui/screens.h"
+
+namespace otklik::ui {
+
+namespace {
+
+void drawKeyboard(Frame& f, Rect area) {
+    Canvas& c = f.c;
+    const Metrics& m = c.m;
+    const flow::TextEntry& entry = f.flow.textEntry();
+    const auto& rows = entry.layout().rows;
+    size_t widest = 0;
+    for (const auto& row : rows) widest = std::max(widest, row.size());
+    float gap = std::max(2.0f, std::round(m.unit * 0.6f));
+    // Keys may go down to the 15 mm minimum here, not the roomier touch size of other tiles:
+    // twelve Cyrillic letters must fit one row even in portrait.
+    float minKey = m.mm(kMinTouchMm);
+    float keyW = std::floor(std::min((area.w - (widest - 1) * gap) / widest, m.touch * 1.25f));
+    keyW = std::max(keyW, minKey);
+    float keyH = std::floor(std::min((area.h - 3 * gap) / 4, m.touch * 1.1f));
+    keyH = std::max(keyH, minKey);
+    float blockH = 4 * keyH + 3 * gap;
+    float y = area.y + std::max(0.0f, (area.h - blockH) / 2);
+    bool capitals = entry.capitals();
+    auto key = [&](const std::string& name, const std::string& label, Rect r, bool selected = false) {
+        if (c.button("key." + name, label, r, ButtonStyle::Secondary, true, selected, "key"))
+            f.act(UiAction::Kind::Key, name);
+    };
+    for (const auto& row : rows) {
+        float rowW = row.size() * keyW + (row.size() - 1) * gap;
+        float x = area.x + (area.w - rowW) / 2;
+        for (const auto& ch : row) {
+            key(ch, capitals ? flow::upperCase(ch) : ch, Rect{x, y, keyW, keyH});
+            x += keyW + gap;
+        }
+        y += keyH + gap;
+    }
+    // Bottom row: shift, layout switch, a wide space bar, backspace.
+    float rowW = std::min(area.w, widest * keyW + (widest - 1) * gap);
+    float x = area.x + (area.w - rowW) / 2;
+    float special = std::max(minKey, std::round(keyW * 1.6f));
+    key(flow::kKeyShift, "⇧", Rect{x, y, special, keyH}, entry.shiftPressed());
+    key(flow::kKeyLayout, entry.nextLayout().name, Rect{x + special + gap, y, special, keyH});
+    Rect back{x + rowW - special, y, special, keyH};
+    Rect space{x + 2 * (special + gap), y, back.x - gap - (x + 2 * (special + gap)), keyH};
+    key(flow::kKeySpace, f.s("key.space"), space);
+    key(flow::kKeyBackspace, "⌫", back);
+}
+
+}  // namespace
+
+void drawComment(Frame& f, Rect area) {
+    Canvas& c = f.c;
+    const Metrics& m = c.m;
+    const Question* q = f.flow.current();
+    if (!q) return;
+    drawNavBar(f, area);
+    Rect content = area.inset(m.pad * 2, m.pad * 1.2f);
+    drawProgress(f, content);
+
+    // The keyboard gets its room first; the question and the text box share the rest.
+    float minKey = m.mm(kMinTouchMm);
+    float gap = std::max(2.0f, std::round(m.unit * 0.6f));
+    float keyboardH = std::max(4 * minKey + 3 * gap, std::min(content.h * 0.58f, 4 * m.touch * 1.1f + 3 * gap));
+    Rect keyboard = content.takeBottom(keyboardH);
+    content.takeBottom(m.gap);
+
+    const std::string& text = f.t(q->text);
+    float titleH = std::min(c.textHeight(TextRole::Title, text, content.w) + m.pad * 0.5f, content.h * 0.4f);
+    Rect title = content.takeTop(titleH);
+    c.text(TextRole::Title, text, title, c.theme.text);
+    c.note("question", "heading", text, title);
+
+    const flow::TextEntry& entry = f.flow.textEntry();
+    Rect box = content;
+    c.fill(box, c.theme.surface, m.rounding);
+    c.outline(box, c.theme.focusRing, m.border * 2, m.rounding);
+    Rect inner = box.inset(m.pad, m.pad * 0.5f);
+    std::string counter = std::to_string(entry.length()) + " / " + std::to_string(entry.maxLength());
+    Rect counterBox = inner.takeBottom(std::min(inner.h * 0.4f, c.lineHeight(TextRole::Small) * 1.2f));
+    c.line(TextRole::Small, counter, counterBox, c.theme.mutedText, Align::Right);
+    if (entry.text().empty()) {
+        const std::string& placeholder = !q->hint.empty() ? f.t(q->hint) : f.s("comment.placeholder");
+        c.textTop(TextRole::Body, placeholder, inner, c.theme.mutedText);
+    } else {
+        // Show the end of long texts: what was just typed matters most. The bar is the caret.
+        c.textTop(TextRole::Body, entry.text() + "|", inner, c.theme.surfaceText);
+    }
+    c.note("comment.text", "textbox", entry.text(), box);
+    drawKeyboard(f, keyboard);
+}
+
+}  // namespace otklik::ui

@@ -1,0 +1,55 @@
+// The visitor screens drawn with Dear ImGui from the flow's state. Reads the flow, emits
+// actions; knows nothing of storage, network or SDL. Call draw() between ImGui::NewFrame()
+// and ImGui::Render().
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kiosk/flow/flow.h"
+#include "kiosk/ui/elements.h"
+#include "kiosk/ui/fonts.h"
+#include "kiosk/ui/qr_code.h"
+#include "sync/protocol/questionnaire.h"
+#include "sync/protocol/strings.h"
+
+namespace otklik::ui {
+
+// What a tap asks the flow to do.
+struct UiAction {
+    enum class Kind { Rate, Choose, Next, Back, Skip, Finish, Language, LargeText, Key };
+    Kind kind = Kind::Next;
+    std::string value;  // option id, language code or key name
+    int rating = 0;     // Rate
+};
+
+struct UiSettings {
+    LocalizedText centreName;    // per language; "*" for all
+    std::string qrUrl;           // what the idle screen's QR code holds
+    double diagonalInches = 21.5;
+};
+
+class KioskUi {
+public:
+    KioskUi(const Strings& strings, UiSettings settings);
+
+    // Builds the font atlas for a picture of this size into the current ImGui context, with
+    // the glyphs of every text this flow can show. The caller uploads the atlas.
+    bool buildFonts(int width, int height, const flow::Flow& flow, std::string& error);
+
+    // Draws the current screen into a full-size ImGui window and returns what was tapped.
+    std::vector<UiAction> draw(const flow::Flow& flow, int width, int height);
+
+    [[nodiscard]] const ElementTree& elements() const { return tree_; }
+    [[nodiscard]] const std::optional<QrMatrix>& qrCode() const { return qr_; }
+
+private:
+    const Strings& strings_;
+    UiSettings settings_;
+    Fonts fonts_;
+    ElementTree tree_;
+    std::optional<QrMatrix> qr_;
+};
+
+}  // namespace otklik::ui

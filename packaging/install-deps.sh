@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package Otklik needs to build, run, test and benchmark.
+# Idempotent and quick when everything is present: it asks dpkg first and calls apt only
+# for what is missing, so `make demo` / `make test` can run it every time.
+set -euo pipefail
+
+build_pkgs=(
+  cmake g++ make pkg-config ninja-build
+  libsdl2-dev libimgui-dev libstb-dev libqrencode-dev
+  libcurl4-openssl-dev libsqlite3-dev libssl-dev zlib1g-dev
+  nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libspdlog-dev
+  libsystemd-dev libmicrohttpd-dev libpq-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  fonts-dejavu-core
+)
+test_pkgs=(
+  xvfb xauth zbar-tools libgl1-mesa-dri sqlite3 python3 procps
+)
+bench_pkgs=(
+  chromium
+)
+
+want=("${build_pkgs[@]}" "${test_pkgs[@]}")
+if [[ "${1:-}" == "--with-bench" ]]; then want+=("${bench_pkgs[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

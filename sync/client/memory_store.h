@@ -1,0 +1,25 @@
+// A ResponseStore in memory: what the kiosk used before the SQLite outbox, kept for tests and
+// for runs with --no-store. Loses everything on exit.
+#pragma once
+
+#include <vector>
+
+#include "sync/client/response_store.h"
+
+namespace otklik {
+
+class MemoryStore final : public ResponseStore {
+public:
+    [[nodiscard]] StoreResult store(const Response& response) override {
+        Response copy = response;
+        copy.seq = static_cast<int64_t>(responses_.size()) + 1;
+        responses_.push_back(std::move(copy));
+        return StoreResult{true, responses_.back().seq, {}};
+    }
+    [[nodiscard]] const std::vector<Response>& responses() const { return responses_; }
+
+private:
+    std::vector<Response> responses_;
+};
+
+}  // namespace otklik
