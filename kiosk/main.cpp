@@ -2,6 +2,7 @@
 // real or simulated clock, response store) and wires them together.
 #include <CLI/CLI.hpp>
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -48,7 +49,7 @@ struct Options {
     bool checkConfig = false;
 };
 
-int run(const Options& o) {
+int run(const Options& o, std::chrono::steady_clock::time_point started) {
     using namespace otklik;
     DeviceConfig defaults = defaultDeviceConfig(OTKLIK_ASSETS_DIR, "/var/lib/otklik");
     KioskSetupLoad load = loadKioskSetup(o.config, defaults);
@@ -121,8 +122,10 @@ int run(const Options& o) {
         log::error(error);
         return kExitFailed;
     }
+    auto firstFrameMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
     log::info("started: terminal " + setup.config.terminalId + ", " + std::to_string(display->width()) + "x" +
-              std::to_string(display->height()) + (o.headless ? " headless" : ""));
+              std::to_string(display->height()) + (o.headless ? " headless" : "") + ", first frame after " +
+              std::to_string(firstFrameMs) + " ms");
     int code = o.headless ? app.runScript(script.steps) : app.runInteractive();
     if (!o.responsesOut.empty()) {
         std::ofstream out(o.responsesOut);
@@ -138,6 +141,7 @@ int run(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    auto started = std::chrono::steady_clock::now();
     otklik::log::setProgram("otklik-kiosk");
     CLI::App cli{"otklik-kiosk: the Otklik feedback terminal"};
     Options o;
@@ -154,5 +158,5 @@ int main(int argc, char** argv) {
         int code = cli.exit(e);
         return code == 0 ? kExitOk : kExitBadInput;
     }
-    return run(o);
+    return run(o, started);
 }
