@@ -23,9 +23,10 @@ void drawTopBar(Frame& f, Rect& screen) {
     auto widthOf = [&](const std::string& label, TextRole role) {
         return std::max(m.touch * 1.4f, c.textWidth(role, label) + 2 * pad);
     };
+    const char* nameKey = "language.name";
     auto rowWidth = [&](TextRole role, bool withToggle) {
         float w = withToggle ? widthOf(toggleLabel, role) : -spacing;
-        for (const auto& code : languages) w += widthOf(f.strings.get("language.name", code), role) + spacing;
+        for (const auto& code : languages) w += widthOf(f.strings.get(nameKey, code), role) + spacing;
         return w;
     };
 
@@ -35,6 +36,11 @@ void drawTopBar(Frame& f, Rect& screen) {
     float usable = m.width - 2 * pad;
     TextRole role = TextRole::Body;
     bool twoRows = rowWidth(role, true) + m.width * 0.25f > usable;
+    // Two rows of buttons would leave too little of a low screen (a 7" tablet in the large
+    // mode): the languages then show short names ("РУС", "УКР", "ENG") and keep one row.
+    bool compact = twoRows && 2 * (m.touch + pad * 1.2f) > m.height * 0.25f;
+    if (compact) nameKey = "language.short";
+    if (compact) twoRows = rowWidth(role, true) + m.width * 0.2f > usable;
     bool toggleOnTop = twoRows && rowWidth(role, true) > usable;
     if (toggleOnTop && rowWidth(role, false) > usable) role = TextRole::Small;
 
@@ -56,7 +62,7 @@ void drawTopBar(Frame& f, Rect& screen) {
     float x = twoRows ? buttons.x + (buttons.w - langsW) / 2 : buttons.right() - langsW;
     if (!twoRows) name.w = std::max(0.0f, x - m.gap - name.x);
     for (const auto& code : languages) {
-        const std::string& label = f.strings.get("language.name", code);
+        const std::string& label = f.strings.get(nameKey, code);
         float w = widthOf(label, role);
         if (c.button("lang." + code, label, Rect{x, buttons.y, w, m.touch}, ButtonStyle::Header, true, code == f.lang(), "language"))
             f.act(UiAction::Kind::Language, code);

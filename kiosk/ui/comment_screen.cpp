@@ -21,10 +21,12 @@ void drawKeyboard(Frame& f, Rect area) {
     // Keys may go down to the 15 mm minimum here, not the roomier touch size of other tiles:
     // twelve Cyrillic letters must fit one row even in portrait.
     float minKey = m.mm(kMinTouchMm);
-    float keyW = std::floor(std::min((area.w - (widest - 1) * gap) / widest, m.touch * 1.25f));
-    keyW = std::max(keyW, minKey);
-    float keyH = std::floor(std::min((area.h - 3 * gap) / 4, m.touch * 1.1f));
-    keyH = std::max(keyH, minKey);
+    // On a physically small screen (a 7" tablet) twelve 15 mm keys are wider than the glass;
+    // then keys take what there is rather than run off the screen.
+    float fitW = std::floor((area.w - (widest - 1) * gap) / widest);
+    float keyW = std::min(std::max(std::min(fitW, m.touch * 1.25f), minKey), fitW);
+    float fitH = std::floor((area.h - 3 * gap) / 4);
+    float keyH = std::min(std::max(std::min(fitH, m.touch * 1.1f), minKey), fitH);
     float blockH = 4 * keyH + 3 * gap;
     float y = area.y + std::max(0.0f, (area.h - blockH) / 2);
     bool capitals = entry.capitals();
@@ -44,7 +46,7 @@ void drawKeyboard(Frame& f, Rect area) {
     // Bottom row: shift, layout switch, a wide space bar, backspace.
     float rowW = std::min(area.w, widest * keyW + (widest - 1) * gap);
     float x = area.x + (area.w - rowW) / 2;
-    float special = std::max(minKey, std::round(keyW * 1.6f));
+    float special = std::round(keyW * 1.6f);
     key(flow::kKeyShift, "⇧", Rect{x, y, special, keyH}, entry.shiftPressed());
     key(flow::kKeyLayout, entry.nextLayout().name, Rect{x + special + gap, y, special, keyH});
     Rect back{x + rowW - special, y, special, keyH};

@@ -25,34 +25,31 @@ void drawFace(Frame& f, int value, const Rect& cell, const Rect& faceBox, const 
     c.text(TextRole::Body, text, captionBox, c.theme.text, align, size);
 }
 
-// Five faces in a row, worst to best, captions underneath. Returns false (drawing nothing)
-// when the captions would have to shrink below normal body text: the large mode on a narrow
-// screen, where drawFaceList reads better.
-bool drawFaceRow(Frame& f, const Rect& row) {
+// Five faces in a row, worst to best, captions underneath in one shared size.
+void drawFaceRow(Frame& f, const Rect& row) {
     Canvas& c = f.c;
     const Metrics& m = c.m;
     float captionH = c.lineHeight(TextRole::Body) * 2.4f;
     float cellW = (row.w - 4 * m.gap) / 5;
     float captionSize = 1e9f;
     for (int v = 1; v <= 5; ++v)
-        captionSize = std::min(captionSize, c.fitSize(TextRole::Body, caption(f, v), Rect{0, 0, cellW, captionH}));
-    if (captionSize < m.normalBody - 0.5f) return false;
+        captionSize = std::min(captionSize, c.fitSize(TextRole::Body, caption(f, v), Rect{0, 0, cellW + m.gap, captionH}));
     float diameter = std::min(cellW * 0.9f, row.h - captionH - m.pad);
-    float cellH = diameter + captionH + m.pad;
-    float y = row.y + (row.h - cellH) / 2;
+    float y = row.y + (row.h - (diameter + captionH + m.pad)) / 2;
     for (int v = 1; v <= 5; ++v) {
-        Rect cell{row.x + (v - 1) * (cellW + m.gap), y, cellW, cellH};
-        Rect faceBox{cell.center().x - diameter / 2, cell.y + m.pad * 0.5f, diameter, diameter};
-        drawFace(f, v, cell, faceBox, Rect{cell.x, cell.y + diameter + m.pad, cell.w, captionH}, Align::Center, captionSize);
+        // The whole column is the target, however the face and caption sit in it.
+        Rect cell{row.x + (v - 1) * (cellW + m.gap), row.y, cellW, row.h};
+        Rect faceBox{cell.center().x - diameter / 2, y + m.pad * 0.5f, diameter, diameter};
+        Rect captionBox{cell.x - m.gap / 2, y + diameter + m.pad, cell.w + m.gap, captionH};
+        drawFace(f, v, cell, faceBox, captionBox, Align::Center, captionSize);
     }
-    return true;
 }
 
 // Five rows, best at the top, each a face with its caption beside it.
 void drawFaceList(Frame& f, const Rect& area) {
     Canvas& c = f.c;
     const Metrics& m = c.m;
-    float rowH = std::min((area.h - 4 * m.gap) / 5, m.touch * 2.2f);
+    float rowH = std::clamp((area.h - 4 * m.gap) / 5, m.touch, m.touch * 2.2f);
     float rowW = std::min(area.w, rowH * 5.5f);
     float x = area.x + (area.w - rowW) / 2;
     float y = area.y + (area.h - (5 * rowH + 4 * m.gap)) / 2;
@@ -71,18 +68,26 @@ void drawFaceList(Frame& f, const Rect& area) {
 void drawIdle(Frame& f, Rect area) {
     Canvas& c = f.c;
     const Metrics& m = c.m;
-    const std::string& question = f.t(f.flow.questionnaire().main.text);
     const std::string& hint = f.s("idle.tap_hint");
     Rect content = area.inset(m.pad * 2);
 
+    // The large mode on a portrait screen lists the faces one per row (drawFaceList): they
+    // need five touch targets of height, and the QR card gets what is left.
+    const std::string& question = f.t(f.flow.questionnaire().main.text);
+    bool list = f.flow.largeText() && m.portrait;
+    float titleH = std::min(c.textHeight(TextRole::Title, question, content.w * 0.92f) + m.pad * 2, content.h * 0.3f);
+    float hintH = c.lineHeight(TextRole::Body) * 2.6f;
+    float listH = 5 * m.touch * 1.15f + 4 * m.gap;
+
     Rect qrCard;
     if (m.portrait) {
-        // The large mode's list of faces needs the height more than the QR code does.
-        float share = f.flow.largeText() ? 0.22f : 0.3f;
-        qrCard = content.takeBottom(std::min(content.h * share, content.w * 0.42f));
+        float cardH = std::min(content.h * 0.3f, content.w * 0.42f);
+        if (list) cardH = std::max(content.h * 0.12f, std::min(cardH, content.h - titleH - hintH - listH - m.gap * 2));
+        qrCard = content.takeBottom(cardH);
         content.takeBottom(m.gap * 2);
     } else {
-        qrCard = content.takeRight(std::min(content.w * 0.27f, content.h * 0.78f));
+        // In the large mode the captions under the faces need the width more than the code.
+        qrCard = content.takeRight(std::min(content.w * (f.flow.largeText() ? 0.22f : 0.27f), content.h * 0.78f));
         qrCard = Rect{qrCard.x, qrCard.y + (content.h - std::min(content.h, qrCard.w * 1.45f)) / 2, qrCard.w,
                       std::min(content.h, qrCard.w * 1.45f)};
         content.takeRight(m.gap * 2);
@@ -90,10 +95,8 @@ void drawIdle(Frame& f, Rect area) {
     drawQrCard(f, qrCard);
 
     // Title, faces and hint form one block, centred in what the QR card leaves.
-    float titleH = std::min(c.textHeight(TextRole::Title, question, content.w * 0.92f) + m.pad * 2, content.h * 0.3f);
-    float hintH = c.lineHeight(TextRole::Body) * 2.6f;
     float rowFacesH = (content.w - 4 * m.gap) / 5 + c.lineHeight(TextRole::Body) * 2.4f + m.pad * 2;
-    float facesH = std::min(content.h - titleH - hintH, f.flow.largeText() && m.portrait ? content.h : rowFacesH);
+    float facesH = std::max(0.0f, std::min(content.h - titleH - hintH, list ? listH : rowFacesH));
     float blockH = titleH + facesH + hintH;
     content.takeTop(std::max(0.0f, (content.h - blockH) / 2));
     Rect title = content.takeTop(titleH);
@@ -102,7 +105,8 @@ void drawIdle(Frame& f, Rect area) {
     Rect faces = content.takeTop(facesH);
     Rect hintBox = content.takeTop(hintH);
     c.text(TextRole::Body, hint, hintBox, c.theme.mutedText);
-    if (!drawFaceRow(f, faces)) drawFaceList(f, faces);
+    if (list) drawFaceList(f, faces);
+    else drawFaceRow(f, faces);
 }
 
 }  // namespace otklik::ui

@@ -27,13 +27,15 @@ Metrics computeMetrics(int width, int height, double diagonalInches, bool largeT
     m.rounding = std::round(1.2f * m.unit);
     m.border = std::max(1.0f, std::round(std::max(m.mm(borderMm), 0.2f * m.unit)));
     FontSizes f = fontSizesFor(width, height);
-    m.normalBody = f.body;
     if (largeText) {
         m.fontSmall = f.body;
         m.fontBody = f.title;
         m.fontTitle = f.huge;
         m.fontHuge = f.huge;
-        m.touch = std::ceil(m.touch * 1.2f);
+        // Bigger targets too, where the glass has room for them: on a small tablet the
+        // screens would no longer fit and 15 mm is kept instead.
+        float shortSideMm = std::min(width, height) / m.pxPerMm;
+        if (shortSideMm >= 150.0f) m.touch = std::ceil(m.touch * 1.2f);
     } else {
         m.fontSmall = f.small;
         m.fontBody = f.body;

@@ -16,7 +16,6 @@ struct Metrics {
     float border = 0;      // outline thickness
     // Font pixel sizes. The large text mode moves every role one size up.
     float fontSmall = 0, fontBody = 0, fontTitle = 0, fontHuge = 0;
-    float normalBody = 0;  // body size outside the large mode: captions never go below it there
 
     [[nodiscard]] float mm(float millimetres) const { return millimetres * pxPerMm; }
 };

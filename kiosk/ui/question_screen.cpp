@@ -14,23 +14,24 @@ void drawScale(Frame& f, const Question& q, Rect area) {
     const Metrics& m = c.m;
     const Answer* a = f.flow.answer(q.id);
     int rating = a ? a->rating : 0;
-    float captionH = c.lineHeight(TextRole::Body) * 2.4f;
+    float captionH = std::min(c.lineHeight(TextRole::Body) * 2.4f, area.h * 0.4f);
     float cellW = std::min((area.w - 4 * m.gap) / 5, m.touch * 3.2f);
-    float symbol = std::min(cellW * 0.85f, area.h - captionH - m.pad * 2);
-    float cellH = symbol + captionH + m.pad;
+    float symbol = std::max(0.0f, std::min(cellW * 0.85f, area.h - captionH - m.pad * 2));
+    float contentH = symbol + captionH + m.pad;
     float x0 = area.x + (area.w - (5 * cellW + 4 * m.gap)) / 2;
-    float y = area.y + std::max(0.0f, (area.h - cellH) / 2);
+    float y = area.y + std::max(0.0f, (area.h - contentH) / 2);
     float captionSize = 1e9f;
     for (int v = 1; v <= 5; ++v)
         captionSize = std::min(captionSize, c.fitSize(TextRole::Body, f.s("face." + std::to_string(v)), Rect{0, 0, cellW + m.gap, captionH}));
     for (int v = 1; v <= 5; ++v) {
-        Rect cell{x0 + (v - 1) * (cellW + m.gap), y, cellW, cellH};
+        // The whole column is the target: a finger slightly above or below the star still counts.
+        Rect cell{x0 + (v - 1) * (cellW + m.gap), area.y, cellW, area.h};
         const std::string& caption = f.s("face." + std::to_string(v));
         bool isFaces = q.type == QuestionType::Faces;
         auto press = c.area("answer." + std::to_string(v), cell, isFaces ? "face" : "star",
                             std::to_string(v) + " — " + caption, true, v == rating);
         if (press.clicked) f.act(UiAction::Kind::Choose, std::to_string(v));
-        ImVec2 centre(cell.center().x, cell.y + symbol / 2 + m.pad * 0.5f);
+        ImVec2 centre(cell.center().x, y + symbol / 2 + m.pad * 0.5f);
         if (isFaces) {
             c.face(centre, symbol / 2, v, v == rating, press.held);
         } else {
@@ -38,7 +39,7 @@ void drawScale(Frame& f, const Question& q, Rect area) {
             // Stars up to the chosen one are filled, as everyone knows from shop ratings.
             c.star(centre, symbol * (press.held ? 0.43f : 0.47f), v <= rating);
         }
-        c.text(TextRole::Body, caption, Rect{cell.x - m.gap / 2, cell.y + symbol + m.pad, cell.w + m.gap, captionH}, c.theme.text,
+        c.text(TextRole::Body, caption, Rect{cell.x - m.gap / 2, y + symbol + m.pad, cell.w + m.gap, captionH}, c.theme.text,
                Align::Center, captionSize);
     }
 }
@@ -55,18 +56,23 @@ void drawChoices(Frame& f, const Question& q, const std::vector<Choice>& choices
     const Answer* a = f.flow.answer(q.id);
     bool multi = q.type == QuestionType::Multi;
     int n = static_cast<int>(choices.size());
-    int maxCols = m.portrait ? 2 : 3;
-    float idealH = m.touch * 1.35f;
-    int cols = 1;
-    while (cols < maxCols) {
+    int maxCols = m.portrait ? 2 : 4;
+    // The fewest columns whose rows fit at a comfortable height; failing that, at the 15 mm
+    // minimum (a small tablet in the large text mode).
+    auto fits = [&](int cols, float tileH) {
         int rows = (n + cols - 1) / cols;
-        if (rows * idealH + (rows - 1) * m.gap <= area.h) break;
-        ++cols;
+        return rows * tileH + (rows - 1) * m.gap <= area.h;
+    };
+    float minH = std::ceil(m.mm(kMinTouchMm));
+    int cols = 1;
+    while (cols < maxCols && !fits(cols, m.touch * 1.35f)) ++cols;
+    if (!fits(cols, m.touch * 1.35f)) {
+        cols = 1;
+        while (cols < maxCols && !fits(cols, minH)) ++cols;
     }
     if (!m.portrait && n > 3 && cols < 2) cols = 2;  // a single wide column looks empty in landscape
     int rows = (n + cols - 1) / cols;
-    float tileH = std::min(m.touch * 1.8f, (area.h - (rows - 1) * m.gap) / rows);
-    tileH = std::max(tileH, m.touch);
+    float tileH = std::clamp((area.h - (rows - 1) * m.gap) / rows, minH, m.touch * 1.8f);
     float tileW = (area.w - (cols - 1) * m.gap) / cols;
     if (cols == 1) tileW = std::min(tileW, std::max(m.width * 0.5f, m.touch * 6));
     float blockW = cols * tileW + (cols - 1) * m.gap;

@@ -1,0 +1,103 @@
+// Process running and file collection for end-to-end tests.
+#include "kiosk_process.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace otklik::e2e {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+}  // namespace
+
+nlohmann::json KioskRun::tree(const std::string& name) const {
+    std::ifstream in(path(name));
+    if (!in) throw std::runtime_error("no element tree " + path(name) + "; kiosk log:\n" + log);
+    return nlohmann::json::parse(in);
+}
+
+std::string freshDir(const std::string& name) {
+    fs::path dir = fs::temp_directory_path() / "otklik-e2e" / name;
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir.string();
+}
+
+int runCommand(const std::vector<std::string>& argv, std::string& output, const std::string& workDir, bool withStderr) {
+    std::string outPath = (fs::temp_directory_path() / ("otklik-cmd-" + std::to_string(::getpid()) + ".out")).string();
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        if (::chdir(workDir.c_str()) != 0) _exit(126);
+        int fd = ::open(outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        ::dup2(fd, 1);
+        if (withStderr) ::dup2(fd, 2);
+        else ::dup2(::open("/dev/null", O_WRONLY), 2);
+        std::vector<char*> args;
+        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        ::execvp(args[0], args.data());
+        _exit(127);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    output = slurp(outPath);
+    fs::remove(outPath);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::string writeConfig(const std::string& dir, const std::string& extraToml, double inches) {
+    std::string path = dir + "/kiosk.toml";
+    std::ofstream out(path);
+    out << "terminal_id = \"test-terminal-07\"\n"
+        << "languages = [\"ru\", \"uk\", \"en\"]\n"
+        << "assets_dir = \"" << OTKLIK_SOURCE_DIR << "/assets\"\n"
+        << "data_dir = \"" << dir << "/data\"\n"
+        << "qr_base_url = \"" << kTestQrUrl << "\"\n"
+        << "centre_name = \"МФЦ №1\"\n"
+        << extraToml << "\n"
+        << "[screen]\ndiagonal_inches = " << inches << "\n";
+    return path;
+}
+
+KioskRun runKiosk(const std::string& name, const std::string& script, const std::vector<std::string>& args) {
+    KioskRun run;
+    run.dir = freshDir(name);
+    std::ofstream(run.dir + "/script.txt") << script;
+    bool hasConfig = false;
+    for (const auto& a : args) hasConfig = hasConfig || a == "--config";
+    std::vector<std::string> argv = {OTKLIK_KIOSK_BINARY, "--headless", "--script", "script.txt", "--responses-out", "responses.jsonl"};
+    if (!hasConfig) {
+        argv.push_back("--config");
+        argv.push_back(writeConfig(run.dir));
+    }
+    argv.insert(argv.end(), args.begin(), args.end());
+    run.exitCode = runCommand(argv, run.log, run.dir);
+    std::ifstream in(run.dir + "/responses.jsonl");
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty()) run.responses.push_back(nlohmann::json::parse(line));
+    return run;
+}
+
+std::string decodeQr(const std::string& png) {
+    std::string out;
+    if (runCommand({"zbarimg", "--quiet", "--raw", png}, out, ".", false) != 0) return "";
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+    return out;
+}
+
+}  // namespace otklik::e2e

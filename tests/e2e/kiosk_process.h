@@ -1,0 +1,42 @@
+// Runs the real otklik-kiosk binary headless from a script in a fresh folder and collects
+// what it left behind: exit code, log, screenshots, element trees, stored responses.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace otklik::e2e {
+
+struct KioskRun {
+    int exitCode = -1;
+    std::string log;                       // stderr
+    std::string dir;                       // where the run's files are
+    std::vector<nlohmann::json> responses; // --responses-out, one per stored response
+
+    [[nodiscard]] std::string path(const std::string& name) const { return dir + "/" + name; }
+    [[nodiscard]] nlohmann::json tree(const std::string& name) const;
+};
+
+// A new empty folder for one test's files (kept after the run for inspection).
+std::string freshDir(const std::string& name);
+
+// Writes `script` into a new folder and runs the kiosk there with --headless --script and
+// --responses-out, plus `args`. Paths in the script are relative to that folder.
+KioskRun runKiosk(const std::string& name, const std::string& script, const std::vector<std::string>& args = {});
+
+// Runs any command, returning its exit code and its output (stdout, and stderr unless
+// `withStderr` is false).
+int runCommand(const std::vector<std::string>& argv, std::string& output, const std::string& workDir = ".",
+               bool withStderr = true);
+
+// The text in the QR code of a PNG, decoded by zbarimg; "" if none was found.
+std::string decodeQr(const std::string& png);
+
+// The default device config for tests: demo assets, the given screen size in inches.
+std::string writeConfig(const std::string& dir, const std::string& extraToml = "", double inches = 21.5);
+
+inline constexpr const char* kTestQrUrl = "https://hub.otklik.test/q/test-terminal-07";
+
+}  // namespace otklik::e2e

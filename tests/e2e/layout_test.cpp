@@ -1,0 +1,143 @@
+// Every screen at the extremes the product supports (800x480 to 3840x2160, both
+// orientations): everything on screen, nothing tappable overlapping, every target at least
+// 15 mm, and the QR code readable by a real decoder and holding the configured address.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "kiosk_process.h"
+
+using namespace otklik::e2e;
+using nlohmann::json;
+
+namespace {
+
+const char* kTour = R"(
+    shot idle.png
+    tree idle.json
+    tap rate.2
+    wait 700
+    tree service.json
+    tap answer.job_search
+    tree stars.json
+    tap answer.1
+    tap answer.2
+    tap answer.3
+    tap answer.4
+    tap answer.5
+    tree reasons.json
+    tap answer.no_seats
+    tap nav.next
+    tree comment.json
+    tap key.shift
+    tap key.layout
+    tree comment-digits.json
+    tap nav.skip
+    tree thanks.json
+    wait 5000
+    tap a11y.large
+    tree idle-large.json
+    shot idle-large.png
+    tap rate.4
+    wait 700
+    tree service-large.json
+    tap nav.skip
+    tree stars-large.json
+)";
+
+const char* kTrees[] = {"idle.json",          "service.json", "stars.json",      "reasons.json",
+                        "comment.json",       "comment-digits.json", "thanks.json", "idle-large.json",
+                        "service-large.json", "stars-large.json"};
+
+struct Box {
+    double x, y, w, h;
+};
+
+Box box(const json& e) { return {e["x"].get<double>(), e["y"].get<double>(), e["w"].get<double>(), e["h"].get<double>()}; }
+
+bool overlap(const Box& a, const Box& b) {
+    return a.x < b.x + b.w - 0.5 && b.x < a.x + a.w - 0.5 && a.y < b.y + b.h - 0.5 && b.y < a.y + a.h - 0.5;
+}
+
+bool interactive(const json& e) {
+    std::string role = e["role"];
+    return role != "heading" && role != "textbox" && role != "qr" && role != "text";
+}
+
+// Checks one element tree; minKeyMm lets keyboard keys go below 15 mm on small glass.
+void checkTree(const json& tree, const std::string& name, double inches, double minKeyMm) {
+    double w = tree["width"], h = tree["height"];
+    double pxPerMm = std::sqrt(w * w + h * h) / (inches * 25.4);
+    std::vector<const json*> targets;
+    for (const auto& e : tree["elements"]) {
+        Box b = box(e);
+        std::string id = e["id"];
+        EXPECT_GE(b.x, -0.5) << name << " " << id;
+        EXPECT_GE(b.y, -0.5) << name << " " << id;
+        EXPECT_LE(b.x + b.w, w + 0.5) << name << " " << id << " runs off the right edge";
+        EXPECT_LE(b.y + b.h, h + 0.5) << name << " " << id << " runs off the bottom";
+        if (!interactive(e)) continue;
+        EXPECT_FALSE(e["label"].get<std::string>().empty()) << name << " " << id << " has no label to read out";
+        double minMm = e["role"] == "key" ? minKeyMm : 15.0;
+        EXPECT_GE(b.w / pxPerMm, minMm - 0.05) << name << " " << id << " is too narrow to tap";
+        EXPECT_GE(b.h / pxPerMm, minMm - 0.05) << name << " " << id << " is too low to tap";
+        targets.push_back(&e);
+    }
+    for (size_t i = 0; i < targets.size(); ++i)
+        for (size_t j = i + 1; j < targets.size(); ++j)
+            EXPECT_FALSE(overlap(box(*targets[i]), box(*targets[j])))
+                << name << ": " << (*targets[i])["id"] << " overlaps " << (*targets[j])["id"];
+}
+
+struct Screen {
+    const char* size;
+    double inches;
+    double minKeyMm;
+};
+
+class LayoutTest : public ::testing::TestWithParam<Screen> {};
+
+}  // namespace
+
+TEST_P(LayoutTest, EveryScreenFitsAndEveryTargetIsTappable) {
+    Screen s = GetParam();
+    std::string name = std::string("layout_") + s.size + "_" + std::to_string(static_cast<int>(s.inches * 10));
+    std::string dir = freshDir(name + "_cfg");
+    auto run = runKiosk(name, kTour, {"--size", s.size, "--config", writeConfig(dir, "", s.inches)});
+    ASSERT_EQ(run.exitCode, 0) << run.log;
+    for (const char* tree : kTrees) checkTree(run.tree(tree), tree, s.inches, s.minKeyMm);
+    EXPECT_EQ(run.tree("comment.json")["screen"], "comment");
+    EXPECT_EQ(run.tree("thanks.json")["screen"], "thanks");
+    EXPECT_EQ(decodeQr(run.path("idle.png")), kTestQrUrl) << "QR on " << s.size;
+    EXPECT_EQ(decodeQr(run.path("idle-large.png")), kTestQrUrl) << "QR in the large mode on " << s.size;
+}
+
+// The configured default screen (21.5") at the product's extreme resolutions, and a 7" tablet
+// at 800x480, where twelve 15 mm keys would not fit the glass and keys may shrink to 10 mm.
+INSTANTIATE_TEST_SUITE_P(Sizes, LayoutTest,
+                         ::testing::Values(Screen{"1920x1080", 21.5, 15}, Screen{"1080x1920", 21.5, 15},
+                                           Screen{"800x480", 21.5, 15}, Screen{"480x800", 21.5, 15},
+                                           Screen{"3840x2160", 21.5, 15}, Screen{"2160x3840", 21.5, 15},
+                                           Screen{"800x480", 7.0, 10}),
+                         [](const auto& info) {
+                             std::string n = std::string(info.param.size) + "_" + std::to_string(static_cast<int>(info.param.inches)) + "in";
+                             for (auto& c : n)
+                                 if (c == 'x') c = '_';
+                             return n;
+                         });
+
+TEST(Layout, RotatedPanelShowsThePortraitLayoutUpright) {
+    // A landscape panel mounted on its side: orientation = "portrait" turns the picture.
+    std::string dir = freshDir("rotated_cfg");
+    std::string config = writeConfig(dir, "");
+    // writeConfig ends with a [screen] table: append the orientation to it.
+    FILE* f = std::fopen(config.c_str(), "a");
+    std::fputs("orientation = \"portrait\"\n", f);
+    std::fclose(f);
+    auto run = runKiosk("rotated", "tree idle.json\nshot idle.png\n", {"--size", "1920x1080", "--config", config});
+    ASSERT_EQ(run.exitCode, 0) << run.log;
+    auto tree = run.tree("idle.json");
+    EXPECT_EQ(tree["width"], 1080);
+    EXPECT_EQ(tree["height"], 1920);
+    EXPECT_EQ(decodeQr(run.path("idle.png")), kTestQrUrl);
+}
