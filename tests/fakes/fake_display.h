@@ -1,0 +1,52 @@
+// A Display for tests: no pixels, scripted events, and a record of what the app asked for
+// (how long it wanted to sleep, how many frames it presented).
+#pragma once
+
+#include <deque>
+#include <vector>
+
+#include "platform/display.h"
+
+namespace otklik::fakes {
+
+class FakeDisplay final : public Display {
+public:
+    FakeDisplay(int width, int height) : width_(width), height_(height) {}
+
+    int width() const override { return width_; }
+    int height() const override { return height_; }
+
+    DisplayEvents wait(int timeoutMs) override {
+        waits.push_back(timeoutMs);
+        return next();
+    }
+    DisplayEvents poll() override { return next(); }
+    void* uploadTexture(const unsigned char*, int, int) override { return &texture_; }
+    void present(const ImDrawData&) override { ++presented; }
+    bool savePng(const std::string&, std::string& error) override {
+        error = "the fake display has no pixels";
+        return false;
+    }
+
+    // Events handed out by the next wait()/poll(); when none are left, quit.
+    std::deque<DisplayEvents> script;
+    std::vector<int> waits;  // timeout of every wait() call, -1 = forever
+    int presented = 0;
+
+private:
+    DisplayEvents next() {
+        if (script.empty()) {
+            DisplayEvents quit;
+            quit.quit = true;
+            return quit;
+        }
+        DisplayEvents e = script.front();
+        script.pop_front();
+        return e;
+    }
+
+    int width_, height_;
+    int texture_ = 0;
+};
+
+}  // namespace otklik::fakes
