@@ -32,9 +32,14 @@ ScriptParse parseScript(const std::string& text, const std::string& file) {
     };
     while (std::getline(in, raw)) {
         ++lineNo;
-        auto hash = raw.find('#');
-        // '#' starts a comment only at the start of a word, so ids and file names may not hold one.
-        if (hash != std::string::npos && (hash == 0 || raw[hash - 1] == ' ' || raw[hash - 1] == '\t')) raw.erase(hash);
+        // '#' starts a comment only at the start of a word, so ids and file names may hold one;
+        // look past such a '#' for a later one that does start a comment ("shot a#1.png # note").
+        for (auto hash = raw.find('#'); hash != std::string::npos; hash = raw.find('#', hash + 1)) {
+            if (hash == 0 || raw[hash - 1] == ' ' || raw[hash - 1] == '\t') {
+                raw.erase(hash);
+                break;
+            }
+        }
         std::string line = trim(raw);
         if (line.empty()) continue;
         auto space = line.find_first_of(" \t");

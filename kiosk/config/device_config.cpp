@@ -2,6 +2,7 @@
 #include "device_config.h"
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <toml++/toml.h>
 
@@ -19,6 +20,16 @@ const std::vector<std::string_view> kTopKeys = {"terminal_id", "centre_name", "l
                                                 "questionnaire_path", "data_dir", "qr_base_url", "timeouts", "screen"};
 const std::vector<std::string_view> kTimeoutKeys = {"idle_s", "thanks_s", "repeat_interval_ms"};
 const std::vector<std::string_view> kScreenKeys = {"orientation", "diagonal_inches", "fullscreen"};
+
+// Where a setting belongs, for one written in the wrong section (the commonest slip: a line
+// added at the end of the file lands in the last [section]); "" for a name used nowhere.
+std::string homeOf(const std::string& name) {
+    auto in = [&](const std::vector<std::string_view>& keys) { return std::find(keys.begin(), keys.end(), name) != keys.end(); };
+    if (in(kTopKeys)) return "to the top of the file, above the first [section] line";
+    if (in(kTimeoutKeys)) return "under the [timeouts] line";
+    if (in(kScreenKeys)) return "under the [screen] line";
+    return "";
+}
 
 std::string where(const toml::node& node, const std::string& key) {
     const auto& src = node.source();
@@ -44,6 +55,13 @@ public:
         for (const auto& [key, node] : table) {
             std::string name(key.str());
             if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
+            std::string home = homeOf(name);
+            if (!home.empty()) {
+                problems_.add(where(node, prefix + name), "\"" + name + "\" is not a setting " +
+                              (prefix.empty() ? std::string("of the top level") : "of [" + prefix.substr(0, prefix.size() - 1) + "]"),
+                              "move the line " + home);
+                continue;
+            }
             std::string best = closestName(name, allowed);
             std::string fix = best.empty() ? "remove it; allowed here: " : "did you mean \"" + best + "\"? Allowed here: ";
             problems_.add(where(node, prefix + name), "unknown setting \"" + prefix + name + "\"", fix + joinNames(allowed));
@@ -93,6 +111,13 @@ public:
     fs::path base_;
 };
 
+// 215 rather than std::to_string's "215.000000": the reader compares it with what they wrote.
+std::string shortNumber(double v) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%g", v);
+    return buffer;
+}
+
 bool validTerminalId(const std::string& id) {
     if (id.empty() || id.size() > 64) return false;
     return std::all_of(id.begin(), id.end(), [](char c) {
@@ -117,7 +142,7 @@ void readScreen(Reader& r, const toml::table& screen, DeviceConfig& c) {
         } else {
             double v = *n->value<double>();
             if (!(v >= 5.0 && v <= 100.0))
-                r.problems_.add(where(*n, "screen.diagonal_inches"), "is " + std::to_string(v) + ", allowed 5 to 100",
+                r.problems_.add(where(*n, "screen.diagonal_inches"), "is " + shortNumber(v) + ", allowed 5 to 100",
                                 "measure the visible screen diagonally and give it in inches");
             else
                 c.diagonalInches = v;
@@ -149,7 +174,9 @@ void readLanguages(Reader& r, const toml::node& node, DeviceConfig& c) {
     for (const auto& item : *list) {
         auto code = item.value<std::string>();
         if (!code || !json_check::isLanguageCode(*code)) {
-            r.problems_.add(where(item, "languages"), "holds something that is not a language code", "use two- or three-letter lowercase codes such as \"ru\"");
+            // Name the entry: "English" or "RU" are easy to fix once the reader sees which one.
+            std::string what = code ? "\"" + *code + "\" is not a language code" : "holds " + typeWord(item) + ", not a language code";
+            r.problems_.add(where(item, "languages"), what, "use two- or three-letter lowercase codes such as \"ru\"");
             return;
         }
         if (std::find(langs.begin(), langs.end(), *code) != langs.end()) {
@@ -222,9 +249,15 @@ DeviceConfigLoad parseDeviceConfig(const std::string& tomlText, const std::strin
     try {
         root = toml::parse(tomlText, file);
     } catch (const toml::parse_error& e) {
+        // toml++ explains in a programmer's words; the two slips that are not typos get advice of their own.
+        std::string description(e.description());
+        std::string fix = description.find("utf-8") != std::string::npos
+                              ? "save the file as UTF-8 text: the editor's \"Save as\" offers the encoding"
+                          : description.find("redefine") != std::string::npos
+                              ? "each setting may be given once: delete one of the two lines"
+                              : "correct the syntax there: text values need double quotes, each setting goes on its own line as key = value";
         out.problems.add("line " + std::to_string(e.source().begin.line) + ", column " + std::to_string(e.source().begin.column),
-                         "not valid TOML (" + std::string(e.description()) + ")",
-                         "correct the syntax there: text values need double quotes, each setting goes on its own line as key = value");
+                         "not valid TOML (" + description + ")", fix);
         return out;
     }
     DeviceConfig c = defaults;
@@ -255,7 +288,8 @@ DeviceConfigLoad parseDeviceConfig(const std::string& tomlText, const std::strin
             out.problems.add(where(*root.get("qr_base_url"), "qr_base_url"), "is " + std::to_string(url->size()) + " characters long",
                              "use at most 120 characters so the QR code stays small enough to scan from a distance");
         else if (url->find_first_of(" \t\"<>") != std::string::npos)
-            out.problems.add(where(*root.get("qr_base_url"), "qr_base_url"), "contains spaces or quotes", "write the address without spaces");
+            out.problems.add(where(*root.get("qr_base_url"), "qr_base_url"), "contains spaces or quotes",
+                             "write the address without spaces or quotes; a space inside a path is written %20");
         else
             c.qrBaseUrl = *url;
     }

@@ -2,6 +2,7 @@
 #include "questionnaire.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "file_io.h"
@@ -46,6 +47,8 @@ public:
 private:
     LocalizedText localized(const json& obj, const std::string& path, const std::string& key,
                             bool required, size_t maxChars);
+    // The {"ru": ..., ...} object itself, found at `where`.
+    LocalizedText translations(const json& node, const std::string& where, size_t maxChars);
     std::vector<Option> options(const json& obj, const std::string& path, const std::string& key);
     std::optional<Question> question(const json& obj, const std::string& path);
     std::optional<Condition> condition(const json& obj, const std::string& path,
@@ -56,25 +59,32 @@ private:
     std::vector<std::string> languages_;
     bool haveServices_ = false;
     Questionnaire q_;
+    // Question id -> index in q_.questions (the first of duplicates). A linear search per
+    // question made a 4 MiB file of tiny questions take quadratic time to refuse.
+    std::map<std::string, size_t> byId_;
 };
 
 LocalizedText Parser::localized(const json& obj, const std::string& path, const std::string& key,
                                 bool required, size_t maxChars) {
-    LocalizedText out;
     std::string where = jc::join(path, key);
     auto it = obj.find(key);
     if (it == obj.end()) {
         if (required)
             problems_.add(where, "missing",
                           "add \"" + key + "\": {\"ru\": \"...\", \"uk\": \"...\", \"en\": \"...\"} with every language in \"languages\"");
-        return out;
+        return {};
     }
-    if (!it->is_object()) {
-        problems_.add(where, "is " + jc::typeName(*it) + ", expected an object of translations",
+    return translations(*it, where, maxChars);
+}
+
+LocalizedText Parser::translations(const json& node, const std::string& where, size_t maxChars) {
+    LocalizedText out;
+    if (!node.is_object()) {
+        problems_.add(where, "is " + jc::typeName(node) + ", expected an object of translations",
                       "write {\"ru\": \"...\", ...} with one entry per language");
         return out;
     }
-    for (const auto& item : it->items()) {
+    for (const auto& item : node.items()) {
         const std::string& lang = item.key();
         if (std::find(languages_.begin(), languages_.end(), lang) == languages_.end()) {
             problems_.add(jc::join(where, lang), "language \"" + lang + "\" is not in \"languages\"",
@@ -100,7 +110,7 @@ LocalizedText Parser::localized(const json& obj, const std::string& path, const 
         out[lang] = std::move(value);
     }
     for (const auto& lang : languages_) {
-        if (!out.count(lang) && !it->contains(lang))
+        if (!out.count(lang) && !node.contains(lang))
             problems_.add(jc::join(where, lang), "translation missing",
                           "add \"" + lang + "\": \"...\" so visitors using this language see the text");
     }
@@ -145,9 +155,8 @@ std::vector<Option> Parser::options(const json& obj, const std::string& path, co
 
 const Question* Parser::earlier(const std::string& id) const {
     if (id == q_.main.id) return &q_.main;
-    for (const auto& q : q_.questions)
-        if (q.id == id) return &q;
-    return nullptr;
+    auto it = byId_.find(id);
+    return it == byId_.end() ? nullptr : &q_.questions[it->second];
 }
 
 std::optional<Condition> Parser::condition(const json& obj, const std::string& path,
@@ -394,10 +403,10 @@ std::optional<Questionnaire> Parser::run(const json& root) {
                 problems_.add("main.labels", "must be a list of exactly 5 captions, from worst to best",
                               "write five {\"ru\": ..., ...} objects or remove \"labels\" to use the built-in captions");
             } else {
-                for (size_t i = 0; i < 5; ++i) {
-                    json holder = {{"label", labels[i]}};
-                    q_.faceLabels.push_back(localized(holder, jc::index("main.labels", i), "label", true, kMaxLabelChars));
-                }
+                // Read in place: copying a caption into a holder object recursed through
+                // whatever it held, and a deeply nested one overflowed the stack.
+                for (size_t i = 0; i < 5; ++i)
+                    q_.faceLabels.push_back(translations(labels[i], jc::index("main.labels", i), kMaxLabelChars));
             }
         }
     }
@@ -411,7 +420,10 @@ std::optional<Questionnaire> Parser::run(const json& root) {
             problems_.add("questions", "has " + std::to_string(questions->size()) + " questions; at most " + std::to_string(kMaxQuestions),
                           "keep the questionnaire short: visitors leave after a few screens");
         for (size_t i = 0; i < questions->size(); ++i) {
-            if (auto q = question((*questions)[i], jc::index("questions", i))) q_.questions.push_back(std::move(*q));
+            if (auto q = question((*questions)[i], jc::index("questions", i))) {
+                byId_.emplace(q->id, q_.questions.size());
+                q_.questions.push_back(std::move(*q));
+            }
         }
     }
     if (!problems_.empty()) return std::nullopt;

@@ -48,8 +48,11 @@ json answerToJson(const Answer& a) {
 std::optional<Answer> answerFromJson(const json& j) {
     Answer a;
     if (j.is_number_integer()) {
+        // Range-check before narrowing: get<int> would turn 4294967297 into a valid 1.
+        bool inRange = j.is_number_unsigned() ? (j.get<uint64_t>() >= 1 && j.get<uint64_t>() <= 5)
+                                              : (j.get<int64_t>() >= 1 && j.get<int64_t>() <= 5);
+        if (!inRange) return std::nullopt;
         a.rating = j.get<int>();
-        if (a.rating < 1 || a.rating > 5) return std::nullopt;
     } else if (j.is_array()) {
         for (const auto& s : j) {
             if (!s.is_string()) return std::nullopt;
@@ -121,7 +124,8 @@ std::optional<Response> responseFromJson(const json& j, std::string& error) {
             if (required) error = std::string("\"") + key + "\" is missing";
             return !required;
         }
-        if (!it->is_number_integer()) {
+        // Unsigned values past INT64_MAX would wrap round to negative ones.
+        if (!it->is_number_integer() || (it->is_number_unsigned() && it->get<uint64_t>() > uint64_t(INT64_MAX))) {
             error = std::string("\"") + key + "\" must be an integer";
             return false;
         }

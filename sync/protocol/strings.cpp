@@ -5,6 +5,7 @@
 
 #include "file_io.h"
 #include "json_check.h"
+#include "suggest.h"
 
 namespace otklik {
 
@@ -88,9 +89,23 @@ StringsLoad parseStrings(const std::string& jsonText, const std::string& file,
             out.problems.add(lang, "language missing", "add a \"" + lang + "\" section with every interface string");
             continue;
         }
-        for (const auto& key : requiredKeys)
-            if (!strings.has(key, lang))
-                out.problems.add(lang + "." + key, "string missing", "add \"" + key + "\": \"...\" in this language");
+        // A section that is not an object was reported above; listing each of its keys as
+        // missing too would bury that one problem.
+        const auto& table = *root->find(lang);
+        if (!table.is_object()) continue;
+        // Keys the kiosk does not use are most likely misspellings of missing ones. Past a few
+        // hundred they are not typos, and comparing each with every key would only be slow.
+        std::vector<std::string_view> unused;
+        for (const auto& item : table.items())
+            if (std::find(requiredKeys.begin(), requiredKeys.end(), item.key()) == requiredKeys.end()) unused.push_back(item.key());
+        if (unused.size() > 500) unused.clear();
+        for (const auto& key : requiredKeys) {
+            if (strings.has(key, lang) || table.contains(key)) continue;  // present but mistyped: reported above
+            std::string typo = closestName(key, unused);
+            out.problems.add(lang + "." + key, "string missing",
+                             typo.empty() ? "add \"" + key + "\": \"...\" in this language"
+                                          : "rename \"" + typo + "\" to \"" + key + "\", or add \"" + key + "\": \"...\" in this language");
+        }
     }
     if (out.problems.empty()) out.strings = std::move(strings);
     return out;
