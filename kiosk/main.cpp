@@ -18,7 +18,9 @@
 #include "platform/clock.h"
 #include "platform/display.h"
 #include "platform/log.h"
-#include "sync/client/memory_store.h"
+#include "kiosk/app/recording_store.h"
+#include "kiosk/cli/outbox_commands.h"
+#include "sync/client/outbox.h"
 
 #ifndef OTKLIK_ASSETS_DIR
 #error "OTKLIK_ASSETS_DIR must name the default assets folder"
@@ -115,8 +117,10 @@ int run(const Options& o, std::chrono::steady_clock::time_point started) {
         log::error(error);
         return kExitFailed;
     }
-    // Until the SQLite outbox lands, responses live in memory for the run (README says so).
-    MemoryStore store;
+    OutboxSettings storage{setup.config.dataDir, "", setup.config.keepDeliveredDays, setup.config.storageBudgetMb << 20,
+                           setup.config.storageWarnPercent};
+    Outbox outbox(storage, *clock);
+    RecordingStore store(outbox);
     KioskApp app(flow, ui, *display, *clock, store);
     if (!app.start(error)) {
         log::error(error);
@@ -129,13 +133,23 @@ int run(const Options& o, std::chrono::steady_clock::time_point started) {
     int code = o.headless ? app.runScript(script.steps) : app.runInteractive();
     if (!o.responsesOut.empty()) {
         std::ofstream out(o.responsesOut);
-        for (const auto& r : store.responses()) out << toJson(r).dump() << "\n";
+        for (const auto& r : store.stored()) out << toJson(r).dump() << "\n";
         if (!out) {
             log::error("cannot write " + o.responsesOut);
             return kExitFailed;
         }
     }
     return code;
+}
+
+// The data folder for export/status: --data-dir, else the config's data_dir, else the default.
+std::string dataDirFrom(const std::string& dataDir, const std::string& config) {
+    using namespace otklik;
+    if (!dataDir.empty()) return dataDir;
+    DeviceConfig defaults = defaultDeviceConfig(OTKLIK_ASSETS_DIR, "/var/lib/otklik");
+    if (config.empty()) return defaults.dataDir;
+    auto load = loadDeviceConfig(config, defaults);
+    return load.config ? load.config->dataDir : defaults.dataDir;
 }
 
 }  // namespace
@@ -152,11 +166,33 @@ int main(int argc, char** argv) {
     cli.add_option("--script", o.script, "Headless script: tap ID, wait MS, shot FILE.png, tree FILE.json, expect SCREEN");
     cli.add_option("--responses-out", o.responsesOut, "After the run, write the responses stored during it as JSON lines");
     cli.add_flag("--check-config", o.checkConfig, "Validate the config, questionnaire and strings; exit 0 if usable, 2 if not");
+
+    otklik::cli::ExportOptions exportOptions;
+    std::string exportConfig;
+    CLI::App* exportCommand = cli.add_subcommand("export", "Write the stored responses, one per line (read-only; safe while the kiosk runs)");
+    exportCommand->add_option("--data-dir", exportOptions.dataDir, "The kiosk's data folder (default: data_dir of --config)");
+    exportCommand->add_option("--config", exportConfig, "Device config to take data_dir from");
+    exportCommand->add_option("--format", exportOptions.format, "jsonl (default) or csv");
+    exportCommand->add_option("--state", exportOptions.state, "pending, delivered, rejected or all (default)");
+
+    std::string statusDataDir, statusConfig;
+    bool statusJson = false;
+    CLI::App* statusCommand = cli.add_subcommand("status", "Counts by delivery state, oldest pending, highest seq, size, storage errors");
+    statusCommand->add_option("--data-dir", statusDataDir, "The kiosk's data folder (default: data_dir of --config)");
+    statusCommand->add_option("--config", statusConfig, "Device config to take data_dir from");
+    statusCommand->add_flag("--json", statusJson, "Machine-readable output");
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         int code = cli.exit(e);
         return code == 0 ? kExitOk : kExitBadInput;
+    }
+    if (*exportCommand) {
+        exportOptions.dataDir = dataDirFrom(exportOptions.dataDir, exportConfig);
+        return otklik::cli::runExport(exportOptions, stdout);
+    }
+    if (*statusCommand) {
+        return otklik::cli::runStatus(dataDirFrom(statusDataDir, statusConfig), statusJson, otklik::SystemClock().wallMs(), stdout);
     }
     return run(o, started);
 }

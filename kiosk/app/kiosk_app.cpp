@@ -21,7 +21,7 @@ double elapsedMs(std::chrono::steady_clock::time_point since) {
 }  // namespace
 
 KioskApp::KioskApp(flow::Flow& flow, ui::KioskUi& ui, Display& display, Clock& clock, ResponseStore& store)
-    : flow_(flow), ui_(ui), display_(display), clock_(clock), store_(store) {
+    : flow_(flow), ui_(ui), display_(display), clock_(clock), storage_(flow, store) {
     IMGUI_CHECKVERSION();
     imgui_ = ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
@@ -46,6 +46,7 @@ bool KioskApp::start(std::string& error) {
     io.Fonts->SetTexID(texture);
     io.Fonts->ClearTexData();  // the display holds its own copy now
     lastFrameMs_ = clock_.monoMs();
+    storage_.start(now());
     frame(true);
     return true;
 }
@@ -78,7 +79,7 @@ void KioskApp::frame(bool present) {
         needFrame_ = true;  // redraw without the finger so nothing stays highlighted
     }
     apply(actions);
-    storeFinished();
+    storage_.poll(now());
 }
 
 void KioskApp::apply(const std::vector<ui::UiAction>& actions) {
@@ -98,21 +99,16 @@ void KioskApp::apply(const std::vector<ui::UiAction>& actions) {
     }
 }
 
-void KioskApp::storeFinished() {
-    auto response = flow_.takeFinished();
-    if (!response) return;
-    StoreResult result = store_.store(*response);
-    if (result.ok)
-        log::info("stored response " + response->id + " seq " + std::to_string(result.seq) + " (" +
-                  toString(response->status) + (response->repeated ? ", repeated" : "") + ")");
-    else
-        log::error("could not store response " + response->id + ": " + result.error);
-    flow_.stored(result.ok, now());
-}
-
 void KioskApp::tick() {
     flow_.tick(now());
-    storeFinished();
+    storage_.poll(now());
+}
+
+std::optional<int64_t> KioskApp::nextDeadline() const {
+    auto flowDeadline = flow_.nextDeadline();
+    auto storageDeadline = storage_.nextDeadline();
+    if (flowDeadline && storageDeadline) return std::min(*flowDeadline, *storageDeadline);
+    return flowDeadline ? flowDeadline : storageDeadline;
 }
 
 void KioskApp::drainPointer(bool present) {
@@ -149,7 +145,7 @@ int KioskApp::runInteractive() {
         int timeout = -1;
         if (needFrame_ || drawnRevision_ != flow_.revision()) {
             timeout = 0;
-        } else if (auto deadline = flow_.nextDeadline()) {
+        } else if (auto deadline = nextDeadline()) {
             timeout = static_cast<int>(std::max<int64_t>(0, *deadline - clock_.monoMs()));
         }
         DisplayEvents events = display_.wait(timeout);
@@ -215,7 +211,7 @@ int KioskApp::runScript(const std::vector<ScriptStep>& steps) {
                 int64_t remaining = step.ms;
                 while (remaining > 0) {
                     int64_t stepMs = remaining;
-                    if (auto deadline = flow_.nextDeadline())
+                    if (auto deadline = nextDeadline())
                         stepMs = std::clamp<int64_t>(*deadline - clock_.monoMs(), 0, remaining);
                     if (manual) manual->advance(std::max<int64_t>(stepMs, 1));
                     remaining -= std::max<int64_t>(stepMs, 1);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "kiosk/app/script.h"
+#include "kiosk/app/storage_guard.h"
 #include "kiosk/flow/flow.h"
 #include "kiosk/ui/kiosk_ui.h"
 #include "platform/clock.h"
@@ -46,8 +47,8 @@ public:
 private:
     void frame(bool present);
     void apply(const std::vector<ui::UiAction>& actions);
-    void storeFinished();
     void tick();
+    [[nodiscard]] std::optional<int64_t> nextDeadline() const;
     flow::Instant now() const { return {clock_.monoMs(), clock_.wallMs()}; }
     // Applies queued pointer transitions, one frame each.
     void drainPointer(bool present);
@@ -60,7 +61,7 @@ private:
     ui::KioskUi& ui_;
     Display& display_;
     Clock& clock_;
-    ResponseStore& store_;
+    StorageGuard storage_;
     ImGuiContext* imgui_ = nullptr;
 
     std::deque<PointerEvent> pending_;

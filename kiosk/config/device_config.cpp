@@ -17,9 +17,10 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::vector<std::string_view> kTopKeys = {"terminal_id", "centre_name", "languages", "assets_dir",
-                                                "questionnaire_path", "data_dir", "qr_base_url", "timeouts", "screen"};
+                                                "questionnaire_path", "data_dir", "qr_base_url", "timeouts", "screen", "storage"};
 const std::vector<std::string_view> kTimeoutKeys = {"idle_s", "thanks_s", "repeat_interval_ms"};
 const std::vector<std::string_view> kScreenKeys = {"orientation", "diagonal_inches", "fullscreen"};
+const std::vector<std::string_view> kStorageKeys = {"keep_delivered_days", "budget_mb", "warn_percent"};
 
 // Where a setting belongs, for one written in the wrong section (the commonest slip: a line
 // added at the end of the file lands in the last [section]); "" for a name used nowhere.
@@ -28,6 +29,7 @@ std::string homeOf(const std::string& name) {
     if (in(kTopKeys)) return "to the top of the file, above the first [section] line";
     if (in(kTimeoutKeys)) return "under the [timeouts] line";
     if (in(kScreenKeys)) return "under the [screen] line";
+    if (in(kStorageKeys)) return "under the [storage] line";
     return "";
 }
 
@@ -162,6 +164,13 @@ void readTimeouts(Reader& r, const toml::table& t, DeviceConfig& c) {
     if (auto v = r.integer(t, "thanks_s", "timeouts.thanks_s", 1, 60, "seconds")) c.thanksMs = *v * 1000;
     if (auto v = r.integer(t, "repeat_interval_ms", "timeouts.repeat_interval_ms", 0, 5000, "milliseconds"))
         c.repeatIntervalMs = *v;
+}
+
+void readStorage(Reader& r, const toml::table& t, DeviceConfig& c) {
+    r.unknownKeys(t, "storage.", kStorageKeys);
+    if (auto v = r.integer(t, "keep_delivered_days", "storage.keep_delivered_days", 1, 3650, "days")) c.keepDeliveredDays = *v;
+    if (auto v = r.integer(t, "budget_mb", "storage.budget_mb", 16, 1'000'000, "MiB")) c.storageBudgetMb = *v;
+    if (auto v = r.integer(t, "warn_percent", "storage.warn_percent", 50, 99, "percent")) c.storageWarnPercent = static_cast<int>(*v);
 }
 
 void readLanguages(Reader& r, const toml::node& node, DeviceConfig& c) {
@@ -300,6 +309,10 @@ DeviceConfigLoad parseDeviceConfig(const std::string& tomlText, const std::strin
     if (const toml::node* n = root.get("screen")) {
         if (const toml::table* t = n->as_table()) readScreen(r, *t, c);
         else out.problems.add(where(*n, "screen"), "must be a [screen] table", "put its settings under a [screen] line");
+    }
+    if (const toml::node* n = root.get("storage")) {
+        if (const toml::table* t = n->as_table()) readStorage(r, *t, c);
+        else out.problems.add(where(*n, "storage"), "must be a [storage] table", "put its settings under a [storage] line");
     }
     if (out.problems.empty()) out.config = std::move(c);
     return out;

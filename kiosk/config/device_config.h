@@ -28,6 +28,9 @@ struct DeviceConfig {
     Orientation orientation = Orientation::Auto;
     double diagonalInches = 21.5;
     bool fullscreen = true;
+    int64_t keepDeliveredDays = 90;     // delivered responses are pruned after this
+    int64_t storageBudgetMb = 512;      // soft limit on the outbox; delivered ones go first above it
+    int storageWarnPercent = 80;        // log a warning above this share of the budget
 
     [[nodiscard]] const std::string& centreNameIn(const std::string& lang) const;
 };

@@ -305,6 +305,13 @@ void Flow::stored(bool ok, Instant now) {
     bump();
 }
 
+void Flow::storageUnavailable(Instant) {
+    if (open_ || waitingForStore_ || screen_ == Screen::Unavailable) return;
+    screen_ = Screen::Unavailable;
+    resetVisitor();
+    bump();
+}
+
 void Flow::storageRecovered(Instant now) {
     if (screen_ != Screen::Unavailable) return;
     screen_ = Screen::Idle;

@@ -72,6 +72,8 @@ public:
     [[nodiscard]] bool waitingForStore() const { return waitingForStore_; }
     // ok: thank the visitor (complete) or return to idle (partial). Not ok: Unavailable.
     void stored(bool ok, Instant now);
+    // Storage is known not to work (at start-up): show Unavailable unless a visitor is busy.
+    void storageUnavailable(Instant now);
     // Storage works again: leave the Unavailable screen.
     void storageRecovered(Instant now);
 

@@ -21,6 +21,9 @@ public:
     virtual ~ResponseStore() = default;
     // Stores the response, assigning its seq. Blocks until the outcome is known.
     [[nodiscard]] virtual StoreResult store(const Response& response) = 0;
+    // Whether storing would work now: "" if so, else what is wrong (used at start and while
+    // storage is down, when there is no response to try with).
+    [[nodiscard]] virtual std::string probe() { return {}; }
 };
 
 }  // namespace otklik

@@ -1,0 +1,146 @@
+// Export and status of the outbox.
+#include "outbox_commands.h"
+
+#include <nlohmann/json.hpp>
+
+#include "sync/client/outbox_store.h"
+
+namespace otklik::cli {
+
+namespace {
+
+std::string csvField(const std::string& value) {
+    if (value.find_first_of(",\"\n\r") == std::string::npos) return value;
+    std::string out = "\"";
+    for (char c : value) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+nlohmann::json exportJson(const StoredResponse& s) {
+    nlohmann::json j = toJson(s.response);
+    j["state"] = toString(s.state);
+    if (!s.reason.empty()) j["state_reason"] = s.reason;
+    j["stored_at"] = formatUtc(s.storedAtMs);
+    return j;
+}
+
+constexpr const char* kCsvColumns[] = {"seq", "id", "terminal_id", "questionnaire_id", "questionnaire_version", "service",
+                                       "channel", "language", "started_at", "completed_at", "status", "state",
+                                       "state_reason", "presses", "flags", "answers", "comment"};
+
+std::string csvRow(const StoredResponse& s) {
+    nlohmann::json j = exportJson(s);
+    std::string flags;
+    for (const auto& f : j["flags"]) flags += (flags.empty() ? "" : ";") + f.get<std::string>();
+    std::string row;
+    for (const char* column : kCsvColumns) {
+        std::string name = column;
+        std::string value;
+        if (name == "flags") value = flags;
+        else if (name == "answers") value = j["answers"].dump();
+        else if (!j.contains(name)) value = "";
+        else if (j[name].is_string()) value = j[name].get<std::string>();
+        else value = j[name].dump();
+        row += (row.empty() ? "" : ",") + csvField(value);
+    }
+    return row;
+}
+
+std::string size(int64_t bytes) {
+    char buf[32];
+    if (bytes < (1 << 20)) std::snprintf(buf, sizeof buf, "%.0f KiB", static_cast<double>(bytes) / 1024);
+    else std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
+    return buf;
+}
+
+std::string duration(int64_t ms) {
+    int64_t minutes = ms / 60000;
+    if (minutes < 60) return std::to_string(minutes) + " min";
+    if (minutes < 48 * 60) return std::to_string(minutes / 60) + " h " + std::to_string(minutes % 60) + " min";
+    return std::to_string(minutes / 1440) + " days";
+}
+
+}  // namespace
+
+int runExport(const ExportOptions& o, std::FILE* out) {
+    std::optional<DeliveryState> state;
+    if (o.state != "all") {
+        state = deliveryStateFromString(o.state);
+        if (!state) {
+            std::fprintf(stderr, "otklik-kiosk export: --state must be pending, delivered, rejected or all, not \"%s\"\n", o.state.c_str());
+            return 2;
+        }
+    }
+    if (o.format != "jsonl" && o.format != "csv") {
+        std::fprintf(stderr, "otklik-kiosk export: --format must be jsonl or csv, not \"%s\"\n", o.format.c_str());
+        return 2;
+    }
+    sqlite::Error error;
+    auto store = OutboxStore::openReadOnly(o.dataDir, error);
+    if (!store) {
+        std::fprintf(stderr, "otklik-kiosk export: %s\n", error.message.c_str());
+        return 2;
+    }
+    if (o.format == "csv") {
+        std::string header;
+        for (const char* column : kCsvColumns) header += (header.empty() ? "" : ",") + std::string(column);
+        std::fprintf(out, "%s\n", header.c_str());
+    }
+    error = store->forEach(state, [&](const StoredResponse& s) {
+        std::string line = o.format == "csv" ? csvRow(s) : exportJson(s).dump();
+        std::fprintf(out, "%s\n", line.c_str());
+    });
+    if (error) {
+        std::fprintf(stderr, "otklik-kiosk export: stopped: %s\n", error.message.c_str());
+        return 2;
+    }
+    return std::fflush(out) == 0 ? 0 : 2;
+}
+
+int runStatus(const std::string& dataDir, bool json, int64_t nowMs, std::FILE* out) {
+    sqlite::Error error;
+    auto store = OutboxStore::openReadOnly(dataDir, error);
+    if (!store) {
+        std::fprintf(stderr, "otklik-kiosk status: %s\n", error.message.c_str());
+        return 2;
+    }
+    OutboxSummary s = store->summary(error);
+    if (error) {
+        std::fprintf(stderr, "otklik-kiosk status: %s\n", error.message.c_str());
+        return 2;
+    }
+    const StorageEvent* lastError = nullptr;
+    for (const auto& e : s.recentEvents)
+        if (!lastError && (e.kind == "storage-failed" || e.kind == "corrupt-recovered")) lastError = &e;
+    if (json) {
+        nlohmann::json j = {{"database", store->path()},
+                            {"database_bytes", s.databaseBytes},
+                            {"pending", s.pending},
+                            {"delivered", s.delivered},
+                            {"rejected", s.rejected},
+                            {"highest_seq", s.highestSeq},
+                            {"oldest_pending_at", s.oldestPendingAtMs ? nlohmann::json(formatUtc(*s.oldestPendingAtMs)) : nlohmann::json()},
+                            {"oldest_pending_age_s", s.oldestPendingAtMs ? nlohmann::json((nowMs - *s.oldestPendingAtMs) / 1000) : nlohmann::json()}};
+        if (lastError) j["last_storage_error"] = {{"at", formatUtc(lastError->atMs)}, {"kind", lastError->kind}, {"detail", lastError->detail}};
+        std::fprintf(out, "%s\n", j.dump(2).c_str());
+        return 0;
+    }
+    std::fprintf(out, "outbox:          %s (%s)\n", store->path().c_str(), size(s.databaseBytes).c_str());
+    std::fprintf(out, "responses:       %lld pending, %lld delivered, %lld rejected\n", static_cast<long long>(s.pending),
+                 static_cast<long long>(s.delivered), static_cast<long long>(s.rejected));
+    if (s.oldestPendingAtMs)
+        std::fprintf(out, "oldest pending:  %s (%s ago)\n", formatUtc(*s.oldestPendingAtMs).c_str(), duration(nowMs - *s.oldestPendingAtMs).c_str());
+    else
+        std::fprintf(out, "oldest pending:  none\n");
+    std::fprintf(out, "highest seq:     %lld\n", static_cast<long long>(s.highestSeq));
+    if (lastError)
+        std::fprintf(out, "last storage error: %s %s: %s\n", formatUtc(lastError->atMs).c_str(), lastError->kind.c_str(), lastError->detail.c_str());
+    else
+        std::fprintf(out, "last storage error: none recorded\n");
+    return 0;
+}
+
+}  // namespace otklik::cli

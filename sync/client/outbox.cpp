@@ -1,0 +1,167 @@
+// The outbox's worker thread and queue.
+#include "outbox.h"
+
+#include "platform/log.h"
+
+namespace otklik {
+
+namespace {
+constexpr int kPruneBatch = 500;                 // small batches keep every commit short
+constexpr int kHousekeepingEveryCommits = 200;   // or after a minute with nothing to do
+constexpr auto kIdleHousekeeping = std::chrono::seconds(60);
+}  // namespace
+
+Outbox::Outbox(OutboxSettings settings, const Clock& clock)
+    : settings_(std::move(settings)), clock_(clock), worker_([this] { run(); }) {}
+
+Outbox::~Outbox() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    worker_.join();
+}
+
+template <typename Result>
+Result Outbox::call(std::function<Result(OutboxStore*, sqlite::Error&)> job) {
+    auto task = std::make_shared<std::packaged_task<Result()>>([this, job = std::move(job)] {
+        sqlite::Error error;
+        OutboxStore* store = ensureOpen(error);
+        Result result = job(store, error);
+        if (error) noteFailure(error);
+        return result;
+    });
+    auto future = task->get_future();
+    {
+        std::lock_guard lock(mutex_);
+        jobs_.push_back([task] { (*task)(); });
+    }
+    wake_.notify_one();
+    return future.get();
+}
+
+void Outbox::run() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        bool woke = wake_.wait_for(lock, kIdleHousekeeping, [this] { return stopping_ || !jobs_.empty(); });
+        if (!woke) {
+            lock.unlock();
+            housekeeping();
+            lock.lock();
+            continue;
+        }
+        if (jobs_.empty() && stopping_) break;
+        auto job = std::move(jobs_.front());
+        jobs_.pop_front();
+        lock.unlock();
+        job();
+        // Housekeeping only when nobody is waiting: a visitor's commit never queues behind it.
+        lock.lock();
+        if (jobs_.empty() && commitsSinceHousekeeping_ >= kHousekeepingEveryCommits) {
+            lock.unlock();
+            housekeeping();
+            lock.lock();
+        }
+    }
+    lock.unlock();
+    store_.reset();
+}
+
+OutboxStore* Outbox::ensureOpen(sqlite::Error& error) {
+    if (store_) return store_.get();
+    store_ = OutboxStore::open(settings_, clock_.wallMs(), error);
+    if (!store_) return nullptr;
+    if (store_->recovery())
+        log::error("outbox: " + store_->recovery()->detail + " — the responses in the damaged file were not lost, but are not sent");
+    return store_.get();
+}
+
+void Outbox::noteFailure(const sqlite::Error& error) {
+    if (!failingSinceMs_) {
+        failingSinceMs_ = clock_.wallMs();
+        log::error(std::string("outbox: storage failing (") + sqlite::toString(error.kind) + "): " + error.message);
+    }
+    // A damaged database is closed so the next attempt checks it and moves it aside.
+    if (error.kind == sqlite::ErrorKind::Corrupt) store_.reset();
+    std::lock_guard lock(mutex_);
+    failing_ = error;
+}
+
+void Outbox::noteSuccess() {
+    if (failingSinceMs_) {
+        std::string detail;
+        {
+            std::lock_guard lock(mutex_);
+            if (failing_) detail = std::string(sqlite::toString(failing_->kind)) + ": " + failing_->message;
+            failing_.reset();
+        }
+        log::info("outbox: storage works again");
+        // Kept in the database so `status` and the health report can show it afterwards.
+        if (store_) (void)store_->recordEvent(*failingSinceMs_, "storage-failed", detail + " (until " + formatUtc(clock_.wallMs()) + ")");
+        failingSinceMs_.reset();
+    }
+}
+
+sqlite::Error Outbox::openNow() {
+    return call<sqlite::Error>([this](OutboxStore* store, sqlite::Error& error) {
+        if (store) noteSuccess();
+        return error;
+    });
+}
+
+std::string Outbox::probe() {
+    sqlite::Error error = openNow();
+    return error ? error.message : std::string();
+}
+
+StoreResult Outbox::store(const Response& response) {
+    return call<StoreResult>([this, &response](OutboxStore* store, sqlite::Error& error) {
+        if (!store) return StoreResult{false, 0, error.message};
+        auto seq = store->insert(response, clock_.wallMs(), error);
+        if (!seq) return StoreResult{false, 0, error.message};
+        ++commitsSinceHousekeeping_;
+        noteSuccess();
+        return StoreResult{true, *seq, {}};
+    });
+}
+
+std::vector<StoredResponse> Outbox::pending(int limit) {
+    return call<std::vector<StoredResponse>>([limit](OutboxStore* store, sqlite::Error& error) {
+        return store ? store->pending(limit, error) : std::vector<StoredResponse>{};
+    });
+}
+
+sqlite::Error Outbox::setState(const std::string& id, DeliveryState state, const std::string& reason) {
+    return call<sqlite::Error>([&](OutboxStore* store, sqlite::Error& error) {
+        if (!store) return error;
+        error = store->setState(id, state, reason, clock_.wallMs());
+        return error;
+    });
+}
+
+OutboxSummary Outbox::summary() {
+    return call<OutboxSummary>([](OutboxStore* store, sqlite::Error& error) {
+        return store ? store->summary(error) : OutboxSummary{};
+    });
+}
+
+std::optional<sqlite::Error> Outbox::failing() const {
+    std::lock_guard lock(mutex_);
+    return failing_;
+}
+
+void Outbox::housekeeping() {
+    commitsSinceHousekeeping_ = 0;
+    if (!store_) return;
+    sqlite::Error error;
+    int pruned = store_->prune(clock_.wallMs(), kPruneBatch, error);
+    if (pruned > 0) log::info("outbox: pruned " + std::to_string(pruned) + " delivered responses past retention");
+    store_->checkpoint();
+    int64_t bytes = store_->databaseBytes();
+    if (settings_.budgetBytes > 0 && bytes * 100 > settings_.budgetBytes * settings_.warnPercent)
+        log::warning("outbox: " + std::to_string(bytes >> 20) + " MiB used of a " + std::to_string(settings_.budgetBytes >> 20) +
+                     " MiB budget; delivered responses are pruned first, pending ones are kept");
+}
+
+}  // namespace otklik

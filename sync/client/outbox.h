@@ -1,0 +1,68 @@
+// The terminal's outbox: every finished response goes into an SQLite database before the
+// visitor is thanked. One connection, owned by one worker thread; the UI and (later) the
+// uploader reach it through a queue and wait for the answer. If storage is unusable (disk
+// full, read-only, damaged, newer schema) store() says so and the next call tries again, so
+// the terminal recovers by itself once a technician or the cleaner's plug sets things right.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "platform/clock.h"
+#include "sync/client/outbox_store.h"
+#include "sync/client/response_store.h"
+
+namespace otklik {
+
+class Outbox final : public ResponseStore {
+public:
+    Outbox(OutboxSettings settings, const Clock& clock);
+    ~Outbox() override;  // finishes queued work, then closes the database
+    Outbox(const Outbox&) = delete;
+    Outbox& operator=(const Outbox&) = delete;
+
+    // Opens the database now (on the worker) and reports how that went; store() retries.
+    [[nodiscard]] sqlite::Error openNow();
+    [[nodiscard]] StoreResult store(const Response& response) override;
+    [[nodiscard]] std::string probe() override;
+
+    // For the uploader and the health report.
+    [[nodiscard]] std::vector<StoredResponse> pending(int limit);
+    [[nodiscard]] sqlite::Error setState(const std::string& id, DeliveryState state, const std::string& reason);
+    [[nodiscard]] OutboxSummary summary();
+    // The last storage failure, if storage is failing now.
+    [[nodiscard]] std::optional<sqlite::Error> failing() const;
+
+private:
+    // Runs `job` on the worker thread with the store (opened first if needed) and waits.
+    template <typename Result>
+    Result call(std::function<Result(OutboxStore*, sqlite::Error&)> job);
+    void run();
+    void housekeeping();  // pruning and checkpoints while the queue is empty
+    OutboxStore* ensureOpen(sqlite::Error& error);
+    void noteFailure(const sqlite::Error& error);
+    void noteSuccess();
+
+    OutboxSettings settings_;
+    const Clock& clock_;
+
+    // Worker-thread state.
+    std::unique_ptr<OutboxStore> store_;
+    int commitsSinceHousekeeping_ = 0;
+    std::optional<int64_t> failingSinceMs_;
+
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<std::function<void()>> jobs_;
+    bool stopping_ = false;
+    std::optional<sqlite::Error> failing_;
+    std::thread worker_;
+};
+
+}  // namespace otklik

@@ -1,0 +1,96 @@
+// The outbox database itself, used from one thread: opening with checks and recovery,
+// schema migrations, storing a response with its gap-free sequence number, delivery state,
+// pruning, and the queries behind `export` and `status`. Outbox (outbox.h) runs it on its
+// own thread for the kiosk; the command line uses it directly, read-only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sync/client/sqlite_db.h"
+#include "sync/protocol/response.h"
+
+namespace otklik {
+
+enum class DeliveryState { Pending, Delivered, Rejected };
+const char* toString(DeliveryState state);
+std::optional<DeliveryState> deliveryStateFromString(const std::string& name);
+
+struct StoredResponse {
+    Response response;
+    DeliveryState state = DeliveryState::Pending;
+    std::string reason;      // why the hub rejected it
+    int64_t storedAtMs = 0;
+};
+
+// Something that happened to the storage, kept for the health report.
+struct StorageEvent {
+    int64_t atMs = 0;
+    std::string kind;    // "corrupt-recovered", "storage-failed", ...
+    std::string detail;
+};
+
+struct OutboxSummary {
+    int64_t pending = 0, delivered = 0, rejected = 0;
+    std::optional<int64_t> oldestPendingAtMs;  // completed_at of the oldest pending response
+    int64_t highestSeq = 0;
+    int64_t databaseBytes = 0;                 // database + WAL
+    std::vector<StorageEvent> recentEvents;    // newest first, at most 10
+};
+
+struct OutboxSettings {
+    std::string dataDir;
+    std::string vfs;                       // SQLite VFS name; "" = default (tests inject faults)
+    int64_t keepDeliveredDays = 90;
+    int64_t budgetBytes = 512LL << 20;     // soft limit: delivered responses are pruned early above it
+    int warnPercent = 80;
+};
+
+class OutboxStore {
+public:
+    static constexpr int kSchemaVersion = 1;
+    static constexpr const char* kFileName = "outbox.db";
+
+    // Opens or creates <dataDir>/outbox.db: WAL, synchronous=FULL, quick_check. A corrupt file
+    // is moved aside and a fresh one continues the sequence; a file from a newer schema is
+    // refused. nullptr with `error` set when storage cannot be used.
+    static std::unique_ptr<OutboxStore> open(const OutboxSettings& settings, int64_t nowMs, sqlite::Error& error);
+    // Read-only, for export/status while the kiosk may be running. No recovery, no migration.
+    static std::unique_ptr<OutboxStore> openReadOnly(const std::string& dataDir, sqlite::Error& error);
+
+    // Stores the response with the next sequence number, in one transaction; returns the seq.
+    [[nodiscard]] std::optional<int64_t> insert(const Response& response, int64_t nowMs, sqlite::Error& error);
+    [[nodiscard]] sqlite::Error setState(const std::string& id, DeliveryState state, const std::string& reason, int64_t nowMs);
+    [[nodiscard]] std::vector<StoredResponse> pending(int limit, sqlite::Error& error);
+    // Calls `row` for each response in seq order, optionally only one state.
+    [[nodiscard]] sqlite::Error forEach(std::optional<DeliveryState> state, const std::function<void(const StoredResponse&)>& row);
+    [[nodiscard]] OutboxSummary summary(sqlite::Error& error);
+    [[nodiscard]] sqlite::Error recordEvent(int64_t atMs, const std::string& kind, const std::string& detail);
+    // Deletes at most `batch` delivered responses older than the retention (or, over budget,
+    // the oldest delivered ones). Returns how many went; pending ones are never touched.
+    [[nodiscard]] int prune(int64_t nowMs, int batch, sqlite::Error& error);
+    // Moves WAL content into the database file (when idle: keeps commits short).
+    void checkpoint();
+    [[nodiscard]] int64_t databaseBytes() const;
+
+    [[nodiscard]] const std::string& path() const { return path_; }
+    [[nodiscard]] const std::optional<StorageEvent>& recovery() const { return recovery_; }
+
+private:
+    OutboxStore(std::unique_ptr<sqlite::Db> db, OutboxSettings settings, std::string path);
+    sqlite::Error prepareStatements();
+    sqlite::Error reserveSequence(int64_t seq);
+
+    std::unique_ptr<sqlite::Db> db_;
+    OutboxSettings settings_;
+    std::string path_;
+    std::optional<StorageEvent> recovery_;
+    int64_t seqCeiling_ = 0;  // sequence numbers reserved in the side file (see outbox_store.cpp)
+    std::unique_ptr<sqlite::Statement> nextSeq_, insert_, begin_, commit_, rollback_;
+};
+
+}  // namespace otklik
