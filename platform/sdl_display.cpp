@@ -1,14 +1,16 @@
 // The Display on SDL2: a fullscreen or windowed window, or the offscreen driver when
-// headless; SDL's software renderer; mouse and finger input turned into PointerEvents.
+// headless. Frames are rasterised by our own span rasteriser (soft_raster.h) into a picture
+// buffer and copied to the window's framebuffer surface; SDL draws nothing itself. Mouse and
+// finger input become PointerEvents.
 #include <SDL.h>
-#include <imgui.h>
 
+#include <list>
 #include <optional>
 #include <vector>
 
 #include "platform/display.h"
-#include "platform/imgui_sdl_renderer.h"
 #include "platform/png.h"
+#include "platform/soft_raster.h"
 
 namespace otklik {
 
@@ -17,9 +19,6 @@ namespace {
 class SdlDisplay final : public Display {
 public:
     ~SdlDisplay() override {
-        for (SDL_Texture* t : textures_) SDL_DestroyTexture(t);
-        if (target_) SDL_DestroyTexture(target_);
-        if (renderer_) SDL_DestroyRenderer(renderer_);
         if (window_) SDL_DestroyWindow(window_);
         SDL_QuitSubSystem(SDL_INIT_VIDEO);
     }
@@ -28,10 +27,9 @@ public:
         headless_ = options.headless;
         fullscreen_ = options.fullscreen && !options.headless;
         if (headless_) SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
-        // Without this the software renderer on X11 silently goes through an OpenGL texture:
-        // twice the memory and a slower frame (platform-notes.md).
+        // The window's framebuffer must be a plain memory surface (XShm on X11), not an
+        // OpenGL texture in disguise: half the memory, no GL start-up (platform-notes.md).
         SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
-        SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
         // Touch and mouse arrive separately; we turn both into one pointer ourselves.
         SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
         SDL_SetHint(SDL_HINT_MOUSE_TOUCH_EVENTS, "0");
@@ -61,11 +59,6 @@ public:
             error = std::string("cannot open a window: ") + SDL_GetError();
             return false;
         }
-        renderer_ = SDL_CreateRenderer(window_, -1, SDL_RENDERER_SOFTWARE);
-        if (!renderer_) {
-            error = std::string("cannot create the renderer: ") + SDL_GetError();
-            return false;
-        }
         if (fullscreen_) SDL_ShowCursor(SDL_DISABLE);  // a touch kiosk has no pointer to show
         orientation_ = options.orientation;
         return layout(error);
@@ -90,74 +83,71 @@ public:
     }
 
     void* uploadTexture(const unsigned char* rgba, int w, int h) override {
-        SDL_Texture* t = SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_RGBA32, SDL_TEXTUREACCESS_STATIC, w, h);
-        if (!t) return nullptr;
-        SDL_UpdateTexture(t, nullptr, rgba, w * 4);
-        SDL_SetTextureBlendMode(t, SDL_BLENDMODE_BLEND);
-        textures_.push_back(t);
-        return t;
+        textures_.push_back(raster::Texture::fromRgba(rgba, w, h));
+        return &textures_.back();
     }
 
     void present(const ImDrawData& frame) override {
-        if (target_) SDL_SetRenderTarget(renderer_, target_);
-        SDL_SetRenderDrawColor(renderer_, 0, 0, 0, 255);
-        SDL_RenderClear(renderer_);
-        renderImGuiFrame(renderer_, frame);
-        if (target_) {
-            if (headless_) return;  // screenshots read the upright picture from the target
-            SDL_SetRenderTarget(renderer_, nullptr);
-            SDL_RenderClear(renderer_);
-            SDL_Rect dst{(panelWidth_ - width_) / 2, (panelHeight_ - height_) / 2, width_, height_};
-            SDL_RenderCopyEx(renderer_, target_, nullptr, &dst, 90.0, nullptr, SDL_FLIP_NONE);
-        }
-        if (!headless_) SDL_RenderPresent(renderer_);
+        raster::Target target{picture_.data(), width_, height_, width_};
+        raster::draw(frame, target);
+        if (!headless_) show();
     }
 
     bool savePng(const std::string& path, std::string& error) override {
-        if (target_) SDL_SetRenderTarget(renderer_, target_);
-        std::vector<unsigned char> pixels(static_cast<size_t>(width_) * height_ * 3);
-        int rc = SDL_RenderReadPixels(renderer_, nullptr, SDL_PIXELFORMAT_RGB24, pixels.data(), width_ * 3);
-        if (target_) SDL_SetRenderTarget(renderer_, nullptr);
-        if (rc != 0) {
-            error = std::string("cannot read the picture: ") + SDL_GetError();
-            return false;
+        std::vector<unsigned char> rgb(static_cast<size_t>(width_) * height_ * 3);
+        for (size_t i = 0; i < picture_.size(); ++i) {
+            uint32_t p = picture_[i];
+            rgb[3 * i] = static_cast<unsigned char>(p >> 16);
+            rgb[3 * i + 1] = static_cast<unsigned char>(p >> 8);
+            rgb[3 * i + 2] = static_cast<unsigned char>(p);
         }
-        return writePngRgb(path, pixels.data(), width_, height_, error);
+        return writePngRgb(path, rgb.data(), width_, height_, error);
     }
 
 private:
     // Works out the picture size from the panel and the wanted orientation.
     bool layout(std::string& error) {
-        SDL_GetRendererOutputSize(renderer_, &panelWidth_, &panelHeight_);
+        SDL_GetWindowSize(window_, &panelWidth_, &panelHeight_);
         bool panelPortrait = panelHeight_ > panelWidth_;
-        bool rotate = (orientation_ == Orientation::Portrait && !panelPortrait) ||
-                      (orientation_ == Orientation::Landscape && panelPortrait);
-        width_ = rotate ? panelHeight_ : panelWidth_;
-        height_ = rotate ? panelWidth_ : panelHeight_;
-        if (target_) {
-            SDL_DestroyTexture(target_);
-            target_ = nullptr;
-        }
-        if (rotate) {
-            target_ = SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_RGB888, SDL_TEXTUREACCESS_TARGET, width_, height_);
-            if (!target_) {
-                error = std::string("cannot rotate the picture: ") + SDL_GetError();
-                return false;
-            }
+        rotate_ = (orientation_ == Orientation::Portrait && !panelPortrait) || (orientation_ == Orientation::Landscape && panelPortrait);
+        width_ = rotate_ ? panelHeight_ : panelWidth_;
+        height_ = rotate_ ? panelWidth_ : panelHeight_;
+        picture_.assign(static_cast<size_t>(width_) * height_, 0);
+        if (!headless_ && !SDL_GetWindowSurface(window_)) {
+            error = std::string("cannot draw into the window: ") + SDL_GetError();
+            return false;
         }
         return true;
     }
 
+    // Copies the picture to the window's framebuffer (turned a quarter if asked) and shows it.
+    void show() {
+        SDL_Surface* surface = SDL_GetWindowSurface(window_);
+        if (!surface) return;
+        if (!rotate_) {
+            SDL_ConvertPixels(width_, height_, SDL_PIXELFORMAT_RGB888, picture_.data(), width_ * 4, surface->format->format,
+                              surface->pixels, surface->pitch);
+        } else if (surface->format->BytesPerPixel == 4) {
+            // Clockwise quarter turn: picture (x, y) lands on panel (panelWidth - 1 - y, x).
+            SDL_LockSurface(surface);
+            auto* dst = static_cast<uint32_t*>(surface->pixels);
+            int stride = surface->pitch / 4;
+            for (int y = 0; y < height_; ++y)
+                for (int x = 0; x < width_; ++x) dst[static_cast<size_t>(x) * stride + (panelWidth_ - 1 - y)] = picture_[static_cast<size_t>(y) * width_ + x];
+            SDL_UnlockSurface(surface);
+        }
+        SDL_UpdateWindowSurface(window_);
+    }
+
     // Panel pixel -> picture pixel (undoing the quarter turn).
     void toPicture(float px, float py, float& x, float& y) const {
-        if (!target_) {
+        if (!rotate_) {
             x = px;
             y = py;
             return;
         }
-        float ox = (panelWidth_ - height_) / 2.0f, oy = (panelHeight_ - width_) / 2.0f;
-        x = py - oy;
-        y = static_cast<float>(height_) - (px - ox);
+        x = py;
+        y = static_cast<float>(panelWidth_ - 1) - px;
     }
 
     void pointer(PointerEvent::Kind kind, float px, float py, bool touch, DisplayEvents& out) const {
@@ -212,12 +202,12 @@ private:
     }
 
     SDL_Window* window_ = nullptr;
-    SDL_Renderer* renderer_ = nullptr;
-    SDL_Texture* target_ = nullptr;  // the upright picture when rotating
-    std::vector<SDL_Texture*> textures_;
+    std::vector<uint32_t> picture_;          // the upright picture, 0x00RRGGBB
+    std::list<raster::Texture> textures_;    // stable addresses: ImGui holds pointers to them
     Orientation orientation_ = Orientation::Auto;
     bool headless_ = false;
     bool fullscreen_ = false;
+    bool rotate_ = false;
     int panelWidth_ = 0, panelHeight_ = 0;
     int width_ = 0, height_ = 0;
     std::optional<SDL_FingerID> finger_;

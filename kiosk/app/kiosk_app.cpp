@@ -28,6 +28,9 @@ KioskApp::KioskApp(flow::Flow& flow, ui::KioskUi& ui, Display& display, Clock& c
     io.IniFilename = nullptr;  // nothing to remember between runs; a kiosk starts the same way every time
     io.LogFilename = nullptr;
     io.MouseDrawCursor = false;
+    // Lines as plain anti-aliased geometry rather than sampled from the font atlas: one code
+    // path in our rasteriser, and crisp at every size.
+    ImGui::GetStyle().AntiAliasedLinesUseTex = false;
 }
 
 KioskApp::~KioskApp() { ImGui::DestroyContext(imgui_); }
