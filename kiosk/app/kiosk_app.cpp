@@ -49,7 +49,6 @@ bool KioskApp::start(std::string& error) {
     io.Fonts->SetTexID(texture);
     io.Fonts->ClearTexData();  // the display holds its own copy now
     lastFrameMs_ = clock_.monoMs();
-    storage_.start(now());
     frame(true);
     return true;
 }
@@ -143,7 +142,16 @@ void KioskApp::settle(bool present) {
     }
 }
 
+void KioskApp::checkStorageOnce() {
+    // After the first frame, not before: a large outbox's quick_check must not delay the
+    // picture. The outbox has been opening on its own thread since it was created.
+    if (storageChecked_) return;
+    storageChecked_ = true;
+    storage_.start(now());
+}
+
 int KioskApp::runInteractive() {
+    checkStorageOnce();
     for (;;) {
         int timeout = -1;
         if (needFrame_ || drawnRevision_ != flow_.revision()) {
@@ -202,6 +210,7 @@ bool KioskApp::tap(const ScriptStep& step) {
 }
 
 int KioskApp::runScript(const std::vector<ScriptStep>& steps) {
+    checkStorageOnce();
     auto* manual = dynamic_cast<ManualClock*>(&clock_);
     for (const auto& step : steps) {
         settle(false);

@@ -48,6 +48,7 @@ private:
     void frame(bool present);
     void apply(const std::vector<ui::UiAction>& actions);
     void tick();
+    void checkStorageOnce();
     [[nodiscard]] std::optional<int64_t> nextDeadline() const;
     flow::Instant now() const { return {clock_.monoMs(), clock_.wallMs()}; }
     // Applies queued pointer transitions, one frame each.
@@ -70,6 +71,7 @@ private:
     bool liftPointer_ = false;  // after a finger lifts: nothing is hovered any more
     uint64_t drawnRevision_ = 0;
     bool needFrame_ = true;
+    bool storageChecked_ = false;
     int64_t lastFrameMs_ = 0;
     FrameStats stats_;
 };

@@ -12,7 +12,16 @@ constexpr auto kIdleHousekeeping = std::chrono::seconds(60);
 }  // namespace
 
 Outbox::Outbox(OutboxSettings settings, const Clock& clock)
-    : settings_(std::move(settings)), clock_(clock), worker_([this] { run(); }) {}
+    : settings_(std::move(settings)), clock_(clock), worker_([this] { run(); }) {
+    // Start opening (and checking) the database at once, while the kiosk builds its first
+    // frame; the first store() or probe() waits only for what is left of it.
+    std::lock_guard lock(mutex_);
+    jobs_.push_back([this] {
+        sqlite::Error error;
+        if (!ensureOpen(error)) noteFailure(error);
+    });
+    wake_.notify_one();
+}
 
 Outbox::~Outbox() {
     {

@@ -69,10 +69,20 @@ CREATE TABLE responses (
     state_changed_at_ms INTEGER NOT NULL,
     stored_at_ms INTEGER NOT NULL
 );
-CREATE INDEX responses_by_state ON responses (state, seq);
+CREATE INDEX responses_pending ON responses (seq) WHERE state = 'pending';
+CREATE INDEX responses_delivered ON responses (state_changed_at_ms) WHERE state = 'delivered';
 CREATE TABLE events (at_ms INTEGER NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL);
-INSERT INTO meta (key, value) VALUES ('last_seq', 0);
+INSERT INTO meta (key, value) VALUES ('seq_floor', 0);
 )";
+
+// Numbering: a response's seq is one above the highest seq in the table, or above
+// meta.seq_floor when pruning or recovery has taken the highest rows away. Reading the
+// table's last key costs nothing, so a commit touches three pages (the row and its two index
+// entries, all at the right edge of their trees) and never the meta page.
+const char* kNextSeq =
+    "SELECT MAX(COALESCE((SELECT MAX(seq) FROM responses), 0), (SELECT value FROM meta WHERE key = 'seq_floor')) + 1";
+const char* kHighestSeq =
+    "SELECT MAX(COALESCE((SELECT MAX(seq) FROM responses), 0), (SELECT value FROM meta WHERE key = 'seq_floor'))";
 
 // Forward migrations: entry i takes a database from version i to i + 1.
 const char* kMigrations[] = {kSchemaV1};
@@ -131,7 +141,7 @@ int64_t salvageSeq(const std::string& path) {
     if (!db) return 0;
     int64_t best = 0;
     Error ignored;
-    if (auto v = db->queryInt("SELECT value FROM meta WHERE key = 'last_seq'", ignored)) best = std::max(best, *v);
+    if (auto v = db->queryInt("SELECT value FROM meta WHERE key = 'seq_floor'", ignored)) best = std::max(best, *v);
     if (auto v = db->queryInt("SELECT MAX(seq) FROM responses", ignored)) best = std::max(best, *v);
     return best;
 }
@@ -276,9 +286,9 @@ std::unique_ptr<OutboxStore> OutboxStore::open(const OutboxSettings& settings, i
 
     std::unique_ptr<OutboxStore> store(new OutboxStore(std::move(db), settings, path));
     if ((error = store->prepareStatements())) return nullptr;
-    if (auto last = store->db_->queryInt("SELECT value FROM meta WHERE key = 'last_seq'", error)) {
+    if (auto last = store->db_->queryInt(kHighestSeq, error)) {
         if (*last < ceiling && recovery) {
-            if ((error = store->db_->exec("UPDATE meta SET value = " + std::to_string(ceiling) + " WHERE key = 'last_seq'")))
+            if ((error = store->db_->exec("UPDATE meta SET value = " + std::to_string(ceiling) + " WHERE key = 'seq_floor'")))
                 return nullptr;
         }
         store->seqCeiling_ = std::max(ceiling, *last);
@@ -320,7 +330,7 @@ Error OutboxStore::prepareStatements() {
     begin_ = db_->prepare("BEGIN IMMEDIATE", error);
     commit_ = db_->prepare("COMMIT", error);
     rollback_ = db_->prepare("ROLLBACK", error);
-    nextSeq_ = db_->prepare("UPDATE meta SET value = value + 1 WHERE key = 'last_seq' RETURNING value", error);
+    nextSeq_ = db_->prepare(kNextSeq, error);
     insert_ = db_->prepare(
         "INSERT INTO responses (seq, id, terminal_id, questionnaire_id, questionnaire_version, service, channel, language, "
         "started_at_ms, completed_at_ms, started_mono_ms, completed_mono_ms, boot_id, answers, comment, status, presses, "
@@ -346,7 +356,7 @@ std::optional<int64_t> OutboxStore::insert(const Response& r, int64_t nowMs, Err
     };
     if (Error e = begin_->run()) return fail(e);
     nextSeq_->reset();
-    if (!nextSeq_->step()) return fail(nextSeq_->error() ? nextSeq_->error() : Error{ErrorKind::Other, 0, "no last_seq row"});
+    if (!nextSeq_->step()) return fail(nextSeq_->error() ? nextSeq_->error() : Error{ErrorKind::Other, 0, "no seq_floor row"});
     int64_t seq = nextSeq_->columnInt(0);
     nextSeq_->reset();
     if (Error e = reserveSequence(seq)) return fail(e);
@@ -409,18 +419,13 @@ Error OutboxStore::forEach(std::optional<DeliveryState> state, const std::functi
 
 OutboxSummary OutboxStore::summary(Error& error) {
     OutboxSummary out;
-    auto counts = db_->prepare("SELECT state, COUNT(*) FROM responses GROUP BY state", error);
-    if (!counts) return out;
-    while (counts->step()) {
-        std::string state = counts->columnText(0);
-        int64_t n = counts->columnInt(1);
-        if (state == "pending") out.pending = n;
-        if (state == "delivered") out.delivered = n;
-        if (state == "rejected") out.rejected = n;
-    }
+    // Pending and delivered are counted from their partial indexes; rejected ones are few.
+    if (auto n = db_->queryInt("SELECT COUNT(*) FROM responses WHERE state = 'pending'", error)) out.pending = *n;
+    if (auto n = db_->queryInt("SELECT COUNT(*) FROM responses WHERE state = 'delivered'", error)) out.delivered = *n;
+    if (auto n = db_->queryInt("SELECT COUNT(*) FROM responses WHERE state = 'rejected'", error)) out.rejected = *n;
     auto oldest = db_->prepare("SELECT completed_at_ms FROM responses WHERE state = 'pending' ORDER BY seq LIMIT 1", error);
     if (oldest && oldest->step()) out.oldestPendingAtMs = oldest->columnInt(0);
-    if (auto last = db_->queryInt("SELECT value FROM meta WHERE key = 'last_seq'", error)) out.highestSeq = *last;
+    if (auto last = db_->queryInt(kHighestSeq, error)) out.highestSeq = *last;
     out.databaseBytes = databaseBytes();
     auto events = db_->prepare("SELECT at_ms, kind, detail FROM events ORDER BY rowid DESC LIMIT 10", error);
     while (events && events->step()) out.recentEvents.push_back({events->columnInt(0), events->columnText(1), events->columnText(2)});
@@ -443,16 +448,29 @@ int OutboxStore::prune(int64_t nowMs, int batch, Error& error) {
     }
     bool overBudget = settings_.budgetBytes > 0 && used > settings_.budgetBytes;
     // Over budget, delivered responses go oldest first whatever their age; pending and
-    // rejected ones are never pruned.
-    auto s = db_->prepare(overBudget ? "DELETE FROM responses WHERE seq IN (SELECT seq FROM responses WHERE state = 'delivered' ORDER BY seq LIMIT ?2)"
-                                     : "DELETE FROM responses WHERE seq IN (SELECT seq FROM responses WHERE state = 'delivered' "
-                                       "AND state_changed_at_ms < ?1 ORDER BY seq LIMIT ?2)",
-                          error);
-    if (!s) return 0;
+    // rejected ones are never pruned. Both use the index of delivered responses by time.
+    std::string select = std::string("SELECT seq FROM responses WHERE state = 'delivered'") +
+                         (overBudget ? "" : " AND state_changed_at_ms < ?1") + " ORDER BY state_changed_at_ms LIMIT ?2";
+    // The floor keeps numbering above rows that pruning takes away, in the same transaction.
+    if ((error = db_->exec("BEGIN IMMEDIATE"))) return 0;
+    auto floor = db_->prepare("UPDATE meta SET value = MAX(value, COALESCE((SELECT MAX(seq) FROM responses), 0)) WHERE key = 'seq_floor'", error);
+    auto s = db_->prepare("DELETE FROM responses WHERE seq IN (" + select + ")", error);
+    if (!floor || !s) {
+        (void)db_->exec("ROLLBACK");
+        return 0;
+    }
     if (!overBudget) s->bind(1, cutoff);
     s->bind(2, static_cast<int64_t>(batch));
-    if ((error = s->run())) return 0;
-    return static_cast<int>(db_->changes());
+    if ((error = floor->run()) || (error = s->run())) {
+        (void)db_->exec("ROLLBACK");
+        return 0;
+    }
+    int deleted = static_cast<int>(db_->changes());
+    if ((error = db_->exec("COMMIT"))) {
+        (void)db_->exec("ROLLBACK");
+        return 0;
+    }
+    return deleted;
 }
 
 void OutboxStore::checkpoint() { (void)db_->exec("PRAGMA wal_checkpoint(PASSIVE)"); }

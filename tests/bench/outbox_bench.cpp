@@ -1,0 +1,184 @@
+// outbox_bench: commit latency of the outbox (through its worker thread, as the kiosk uses
+// it) next to a raw write+fsync of the same bytes in the same folder, on an empty outbox and
+// on one holding a million responses. A benchmark: prints figures, never fails on them.
+//
+// Usage: outbox_bench [--dir DIR] [--commits N] [--rows N]
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "platform/clock.h"
+#include "sync/client/outbox.h"
+#include "sync/protocol/uuid.h"
+
+namespace {
+
+using namespace otklik;
+using Steady = std::chrono::steady_clock;
+namespace fs = std::filesystem;
+
+struct Figures {
+    double median, p99, max;
+};
+
+Figures figures(std::vector<double> us) {
+    std::sort(us.begin(), us.end());
+    auto at = [&](double q) { return us[std::min(us.size() - 1, static_cast<size_t>(q * static_cast<double>(us.size())))]; };
+    return {at(0.5), at(0.99), us.back()};
+}
+
+Response sampleResponse(int64_t nowMs, int i) {
+    Response r;
+    r.id = newUuidV7(nowMs);
+    r.terminalId = "mfc-vladivostok-01";
+    r.questionnaireId = "default";
+    r.questionnaireVersion = "2026-11-22.1";
+    r.service = "job_search";
+    r.language = "ru";
+    r.startedAtMs = nowMs - 40000;
+    r.completedAtMs = nowMs;
+    r.startedMonoMs = 1000;
+    r.completedMonoMs = 41000;
+    r.bootId = "665f7d86-f420-4f35-bf76-66a64a08d6d0";
+    r.answers["overall"].rating = 1 + i % 5;
+    r.answers["service"].selected = {"job_search"};
+    for (const char* q : {"waiting_time", "service_time", "staff", "premises", "information"}) r.answers[q].rating = 1 + (i / 5) % 5;
+    r.answers["reasons"].selected = {"waited_long", "no_seats"};
+    r.answers["comment"].text = "Долго ждали, мест нет";
+    return r;
+}
+
+// Raw baseline: append the response's JSON to a file and fsync, as a hand-written log would.
+std::vector<double> rawWrites(const std::string& dir, const std::string& bytes, int count) {
+    std::string path = dir + "/raw.log";
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
+    std::vector<double> us;
+    for (int i = 0; i < count; ++i) {
+        auto t0 = Steady::now();
+        if (::write(fd, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size()) || ::fsync(fd) != 0) {
+            std::perror("raw write");
+            break;
+        }
+        us.push_back(std::chrono::duration<double, std::micro>(Steady::now() - t0).count());
+    }
+    ::close(fd);
+    fs::remove(path);
+    return us;
+}
+
+std::vector<double> outboxCommits(Outbox& outbox, int count) {
+    std::vector<double> us;
+    int64_t now = SystemClock().wallMs();
+    for (int i = 0; i < count; ++i) {
+        Response r = sampleResponse(now + i, i);
+        auto t0 = Steady::now();
+        StoreResult result = outbox.store(r);
+        us.push_back(std::chrono::duration<double, std::micro>(Steady::now() - t0).count());
+        if (!result.ok) {
+            std::fprintf(stderr, "outbox_bench: store failed: %s\n", result.error.c_str());
+            break;
+        }
+    }
+    return us;
+}
+
+// Fills the outbox with `rows` responses in large transactions (a benchmark shortcut: the
+// rows are the same shape as real ones, most of them delivered as after weeks of service).
+void fill(const std::string& dir, int rows) {
+    sqlite3* db = nullptr;
+    sqlite3_open((dir + "/outbox.db").c_str(), &db);
+    sqlite3_exec(db, "PRAGMA synchronous = OFF", nullptr, nullptr, nullptr);
+    sqlite3_stmt* insert = nullptr;
+    sqlite3_prepare_v2(db,
+                       "INSERT INTO responses (seq, id, terminal_id, questionnaire_id, questionnaire_version, service, channel, "
+                       "language, started_at_ms, completed_at_ms, started_mono_ms, completed_mono_ms, boot_id, answers, comment, "
+                       "status, presses, flags, state, state_changed_at_ms, stored_at_ms) VALUES (?1, ?2, 'mfc-vladivostok-01', "
+                       "'default', '2026-11-22.1', 'job_search', 'touch', 'ru', ?3, ?3, 1, 2, 'boot', ?4, 'Долго ждали', "
+                       "'complete', 1, '[]', ?5, ?3, ?3)",
+                       -1, &insert, nullptr);
+    int64_t now = SystemClock().wallMs();
+    std::string answers = toJson(sampleResponse(now, 0))["answers"].dump();
+    sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
+    for (int i = 1; i <= rows; ++i) {
+        std::string id = newUuidV7(now - rows + i);
+        sqlite3_bind_int64(insert, 1, i);
+        sqlite3_bind_text(insert, 2, id.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(insert, 3, now - static_cast<int64_t>(rows - i) * 1000);
+        sqlite3_bind_text(insert, 4, answers.c_str(), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(insert, 5, i > rows - 5000 ? "pending" : "delivered", -1, SQLITE_STATIC);
+        sqlite3_step(insert);
+        sqlite3_reset(insert);
+        if (i % 100000 == 0) {
+            sqlite3_exec(db, "COMMIT; BEGIN", nullptr, nullptr, nullptr);
+        }
+    }
+    sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
+    sqlite3_finalize(insert);
+    sqlite3_close(db);
+}
+
+void row(const char* name, const Figures& f, const Figures& raw) {
+    std::printf("  %-34s median %8.1f us   p99 %8.1f us   max %8.1f us   median/raw %.2fx  p99/raw %.2fx\n", name, f.median, f.p99,
+                f.max, f.median / raw.median, f.p99 / raw.p99);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string dir = "build/bench/outbox";
+    int commits = 5000;
+    int rows = 1'000'000;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
+        if (!std::strcmp(argv[i], "--commits")) commits = std::stoi(argv[i + 1]);
+        if (!std::strcmp(argv[i], "--rows")) rows = std::stoi(argv[i + 1]);
+    }
+    fs::remove_all(dir);
+    fs::create_directories(dir + "/empty");
+    fs::create_directories(dir + "/full");
+    SystemClock clock;
+    std::string bytes = toJson(sampleResponse(clock.wallMs(), 0)).dump() + "\n";
+
+    std::printf("outbox_bench: %d commits each, response JSON %zu bytes, folder %s\n", commits, bytes.size(), dir.c_str());
+    Figures raw = figures(rawWrites(dir, bytes, commits));
+    std::printf("  %-34s median %8.1f us   p99 %8.1f us   max %8.1f us\n", "raw write+fsync (same bytes)", raw.median, raw.p99, raw.max);
+
+    Figures empty;
+    {
+        Outbox outbox(OutboxSettings{dir + "/empty", "", 90, 0, 80}, clock);
+        empty = figures(outboxCommits(outbox, commits));
+    }
+    row("outbox commit, empty outbox", empty, raw);
+
+    {
+        Outbox outbox(OutboxSettings{dir + "/full", "", 90, 0, 80}, clock);
+        (void)outbox.probe();  // creates the schema
+    }
+    auto t0 = Steady::now();
+    fill(dir + "/full", rows);
+    std::printf("  (filled %d rows in %.1f s; database %.0f MiB)\n", rows, std::chrono::duration<double>(Steady::now() - t0).count(),
+                static_cast<double>(fs::file_size(dir + "/full/outbox.db")) / (1 << 20));
+    Figures full;
+    {
+        Outbox outbox(OutboxSettings{dir + "/full", "", 90, 0, 80}, clock);
+        (void)outbox.probe();
+        full = figures(outboxCommits(outbox, commits));
+    }
+    std::string name = "outbox commit, " + std::to_string(rows) + " rows";
+    row(name.c_str(), full, raw);
+    std::printf("RESULT raw_median_us=%.1f raw_p99_us=%.1f empty_median_us=%.1f empty_p99_us=%.1f full_median_us=%.1f full_p99_us=%.1f\n",
+                raw.median, raw.p99, empty.median, empty.p99, full.median, full.p99);
+    fs::remove_all(dir);
+    return 0;
+}
