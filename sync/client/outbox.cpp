@@ -7,7 +7,8 @@ namespace otklik {
 
 namespace {
 constexpr int kPruneBatch = 500;                 // small batches keep every commit short
-constexpr int kHousekeepingEveryCommits = 200;   // or after a minute with nothing to do
+constexpr int kHousekeepingEveryCommits = 200;
+constexpr auto kQuietAfterCommits = std::chrono::seconds(1);
 constexpr auto kIdleHousekeeping = std::chrono::seconds(60);
 }  // namespace
 
@@ -53,7 +54,10 @@ Result Outbox::call(std::function<Result(OutboxStore*, sqlite::Error&)> job) {
 void Outbox::run() {
     std::unique_lock lock(mutex_);
     for (;;) {
-        bool woke = wake_.wait_for(lock, kIdleHousekeeping, [this] { return stopping_ || !jobs_.empty(); });
+        // Housekeeping (pruning, checkpoints) waits for a quiet second after enough commits,
+        // or a quiet minute: it never runs between two commits of a burst.
+        auto quiet = commitsSinceHousekeeping_ >= kHousekeepingEveryCommits ? kQuietAfterCommits : kIdleHousekeeping;
+        bool woke = wake_.wait_for(lock, quiet, [this] { return stopping_ || !jobs_.empty(); });
         if (!woke) {
             lock.unlock();
             housekeeping();
@@ -65,13 +69,7 @@ void Outbox::run() {
         jobs_.pop_front();
         lock.unlock();
         job();
-        // Housekeeping only when nobody is waiting: a visitor's commit never queues behind it.
         lock.lock();
-        if (jobs_.empty() && commitsSinceHousekeeping_ >= kHousekeepingEveryCommits) {
-            lock.unlock();
-            housekeeping();
-            lock.lock();
-        }
     }
     lock.unlock();
     store_.reset();

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <string>
@@ -32,6 +33,10 @@ struct Figures {
 };
 
 Figures figures(std::vector<double> us) {
+    if (std::getenv("OUTBOX_BENCH_SLOWEST")) {
+        for (size_t i = 0; i < us.size(); ++i)
+            if (us[i] > 50000) std::printf("    slow commit #%zu: %.1f ms\n", i, us[i] / 1000);
+    }
     std::sort(us.begin(), us.end());
     auto at = [&](double q) { return us[std::min(us.size() - 1, static_cast<size_t>(q * static_cast<double>(us.size())))]; };
     return {at(0.5), at(0.99), us.back()};
