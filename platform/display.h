@@ -41,8 +41,9 @@ public:
     virtual DisplayEvents wait(int timeoutMs) = 0;
     // Returns what was pending without blocking.
     virtual DisplayEvents poll() = 0;
-    // Uploads an RGBA image (the font atlas); the result is ImGui's texture id for it.
-    [[nodiscard]] virtual void* uploadTexture(const unsigned char* rgba, int width, int height) = 0;
+    // Takes a coverage image (the font atlas: one byte per pixel, white ink); the result is
+    // ImGui's texture id for it.
+    [[nodiscard]] virtual void* uploadAlphaTexture(const unsigned char* alpha, int width, int height) = 0;
     // Rasterises a finished ImGui frame and shows it.
     virtual void present(const ImDrawData& frame) = 0;
     // Writes the last presented picture as PNG. False with `error` set on failure.

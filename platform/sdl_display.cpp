@@ -82,24 +82,42 @@ public:
         return out;
     }
 
-    void* uploadTexture(const unsigned char* rgba, int w, int h) override {
-        textures_.push_back(raster::Texture::fromRgba(rgba, w, h));
+    void* uploadAlphaTexture(const unsigned char* alpha, int w, int h) override {
+        textures_.push_back(raster::Texture{w, h, std::vector<uint8_t>(alpha, alpha + static_cast<size_t>(w) * h)});
         return &textures_.back();
     }
 
     void present(const ImDrawData& frame) override {
+        if (SDL_Surface* direct = directSurface()) {
+            // Draw straight into the window's framebuffer: no copy, no second 8 MB buffer.
+            SDL_LockSurface(direct);
+            raster::Target target{static_cast<uint32_t*>(direct->pixels), width_, height_, direct->pitch / 4};
+            raster::draw(frame, target);
+            SDL_UnlockSurface(direct);
+            SDL_UpdateWindowSurface(window_);
+            return;
+        }
         raster::Target target{picture_.data(), width_, height_, width_};
         raster::draw(frame, target);
         if (!headless_) show();
     }
 
     bool savePng(const std::string& path, std::string& error) override {
+        const uint32_t* pixels = picture_.data();
+        int stride = width_;
+        if (SDL_Surface* direct = directSurface()) {
+            pixels = static_cast<const uint32_t*>(direct->pixels);
+            stride = direct->pitch / 4;
+        }
         std::vector<unsigned char> rgb(static_cast<size_t>(width_) * height_ * 3);
-        for (size_t i = 0; i < picture_.size(); ++i) {
-            uint32_t p = picture_[i];
-            rgb[3 * i] = static_cast<unsigned char>(p >> 16);
-            rgb[3 * i + 1] = static_cast<unsigned char>(p >> 8);
-            rgb[3 * i + 2] = static_cast<unsigned char>(p);
+        for (int y = 0; y < height_; ++y) {
+            for (int x = 0; x < width_; ++x) {
+                uint32_t p = pixels[static_cast<size_t>(y) * stride + x];
+                unsigned char* out = &rgb[(static_cast<size_t>(y) * width_ + x) * 3];
+                out[0] = static_cast<unsigned char>(p >> 16);
+                out[1] = static_cast<unsigned char>(p >> 8);
+                out[2] = static_cast<unsigned char>(p);
+            }
         }
         return writePngRgb(path, rgb.data(), width_, height_, error);
     }
@@ -112,12 +130,22 @@ private:
         rotate_ = (orientation_ == Orientation::Portrait && !panelPortrait) || (orientation_ == Orientation::Landscape && panelPortrait);
         width_ = rotate_ ? panelHeight_ : panelWidth_;
         height_ = rotate_ ? panelWidth_ : panelHeight_;
-        picture_.assign(static_cast<size_t>(width_) * height_, 0);
         if (!headless_ && !SDL_GetWindowSurface(window_)) {
             error = std::string("cannot draw into the window: ") + SDL_GetError();
             return false;
         }
+        // Our own picture buffer only where the window's cannot be drawn into directly.
+        if (directSurface()) picture_ = {};
+        else picture_.assign(static_cast<size_t>(width_) * height_, 0);
         return true;
+    }
+
+    // The window's framebuffer when it can take our pixels as they are: upright, 32-bit XRGB.
+    SDL_Surface* directSurface() const {
+        if (headless_ || rotate_) return nullptr;
+        SDL_Surface* surface = SDL_GetWindowSurface(window_);
+        if (!surface || surface->format->format != SDL_PIXELFORMAT_RGB888 || surface->w != width_ || surface->h != height_) return nullptr;
+        return surface;
     }
 
     // Copies the picture to the window's framebuffer (turned a quarter if asked) and shows it.

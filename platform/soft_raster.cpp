@@ -8,26 +8,6 @@
 
 namespace otklik::raster {
 
-Texture Texture::fromRgba(const unsigned char* rgba, int width, int height) {
-    Texture t;
-    t.width = width;
-    t.height = height;
-    size_t n = static_cast<size_t>(width) * height;
-    bool white = true;
-    for (size_t i = 0; i < n && white; ++i) white = rgba[4 * i] == 255 && rgba[4 * i + 1] == 255 && rgba[4 * i + 2] == 255;
-    t.alphaOnly = white;
-    if (white) {
-        t.alpha.resize(n);
-        for (size_t i = 0; i < n; ++i) t.alpha[i] = rgba[4 * i + 3];
-    } else {
-        t.rgba.resize(n);
-        for (size_t i = 0; i < n; ++i)
-            t.rgba[i] = static_cast<uint32_t>(rgba[4 * i]) | static_cast<uint32_t>(rgba[4 * i + 1]) << 8 |
-                        static_cast<uint32_t>(rgba[4 * i + 2]) << 16 | static_cast<uint32_t>(rgba[4 * i + 3]) << 24;
-    }
-    return t;
-}
-
 namespace {
 
 struct Rgba {
@@ -67,11 +47,7 @@ inline int firstPixel(float edge) { return static_cast<int>(std::ceil(edge - 0.5
 inline Rgba sample(const Texture& t, float u, float v, const Rgba& c) {
     int x = std::clamp(static_cast<int>(u * t.width), 0, t.width - 1);
     int y = std::clamp(static_cast<int>(v * t.height), 0, t.height - 1);
-    size_t i = static_cast<size_t>(y) * t.width + x;
-    if (t.alphaOnly) return {c.r, c.g, c.b, div255(c.a * t.alpha[i])};
-    uint32_t p = t.rgba[i];
-    return {div255(c.r * static_cast<int>(p & 0xFF)), div255(c.g * static_cast<int>((p >> 8) & 0xFF)),
-            div255(c.b * static_cast<int>((p >> 16) & 0xFF)), div255(c.a * static_cast<int>(p >> 24))};
+    return {c.r, c.g, c.b, div255(c.a * t.alpha[static_cast<size_t>(y) * t.width + x])};
 }
 
 // Bilinear alpha of an alpha-only texture: text drawn smaller than its atlas size.
@@ -109,7 +85,7 @@ void blitTexturedRect(Target& t, const Clip& clip, const Texture& tex, const ImD
     if (ix0 >= ix1 || iy0 >= iy1) return;
     float du = (c.uv.x - a.uv.x) / (x1 - x0), dv = (c.uv.y - a.uv.y) / (y1 - y0);
     // At the atlas's own size a glyph maps texel to pixel; smaller text needs filtering.
-    bool scaled = tex.alphaOnly && (std::fabs(du * tex.width - 1.0f) > 0.02f || std::fabs(dv * tex.height - 1.0f) > 0.02f);
+    bool scaled = (std::fabs(du * tex.width - 1.0f) > 0.02f || std::fabs(dv * tex.height - 1.0f) > 0.02f);
     for (int y = iy0; y < iy1; ++y) {
         uint32_t* row = t.pixels + static_cast<size_t>(y) * t.stride;
         float v = a.uv.y + (y + 0.5f - y0) * dv;
@@ -147,7 +123,7 @@ void fillTriangle(Target& t, const Clip& clip, const Texture* tex, const ImDrawV
     // A texture sampled only at its white pixel (every shape ImGui draws) is no texture at all.
     bool textured = tex && !(v0.uv.x == v1.uv.x && v1.uv.x == v2.uv.x && v0.uv.y == v1.uv.y && v1.uv.y == v2.uv.y);
     Rgba c0 = unpack(v0.col);
-    if (tex && !textured && tex->alphaOnly) {
+    if (tex && !textured) {
         int a = tex->alpha[std::min<size_t>(tex->alpha.size() - 1, static_cast<size_t>(v0.uv.y * tex->height) * tex->width +
                                                                         static_cast<size_t>(v0.uv.x * tex->width))];
         if (a < 255) textured = true;  // not the white pixel after all: sample properly
@@ -179,6 +155,13 @@ void fillTriangle(Target& t, const Clip& clip, const Texture* tex, const ImDrawV
         int x0 = std::max(firstPixel(left), clip.x0), x1 = std::min(firstPixel(right), clip.x1);
         if (x0 >= x1) continue;
         uint32_t* row = t.pixels + static_cast<size_t>(y) * t.stride;
+        if (flat && !textured) {
+            // The inside of every shape: one colour, often opaque.
+            if (c0.a == 255) std::fill(row + x0, row + x1, static_cast<uint32_t>(c0.r << 16 | c0.g << 8 | c0.b));
+            else
+                for (int x = x0; x < x1; ++x) blend(row[x], c0.r, c0.g, c0.b, c0.a);
+            continue;
+        }
         for (int x = x0; x < x1; ++x) {
             float sx = x + 0.5f;
             Rgba c = flat ? c0

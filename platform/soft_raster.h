@@ -12,16 +12,12 @@ struct ImDrawData;
 
 namespace otklik::raster {
 
-// An image ImGui draws from (the font atlas). Alpha-only when every pixel is white, as in
-// ImGui's font atlas: a quarter of the memory.
+// An image ImGui draws from: the font atlas, white ink with coverage in one byte a pixel
+// (ImGui's own white pixel for solid shapes included).
 struct Texture {
     int width = 0;
     int height = 0;
-    bool alphaOnly = false;
-    std::vector<uint8_t> alpha;   // alphaOnly
-    std::vector<uint32_t> rgba;   // otherwise: 0xAABBGGRR as ImGui packs colours
-
-    static Texture fromRgba(const unsigned char* rgba, int width, int height);
+    std::vector<uint8_t> alpha;
 };
 
 // A picture in 0x00RRGGBB pixels (SDL_PIXELFORMAT_RGB888 / XRGB8888).

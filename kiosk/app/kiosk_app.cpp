@@ -40,8 +40,8 @@ bool KioskApp::start(std::string& error) {
     ImGuiIO& io = ImGui::GetIO();
     unsigned char* pixels = nullptr;
     int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-    void* texture = display_.uploadTexture(pixels, w, h);
+    io.Fonts->GetTexDataAsAlpha8(&pixels, &w, &h);
+    void* texture = display_.uploadAlphaTexture(pixels, w, h);
     if (!texture) {
         error = "cannot upload the font atlas (" + std::to_string(w) + "x" + std::to_string(h) + ")";
         return false;

@@ -21,7 +21,7 @@ public:
         return next();
     }
     DisplayEvents poll() override { return next(); }
-    void* uploadTexture(const unsigned char*, int, int) override { return &texture_; }
+    void* uploadAlphaTexture(const unsigned char*, int, int) override { return &texture_; }
     void present(const ImDrawData&) override { ++presented; }
     bool savePng(const std::string&, std::string& error) override {
         error = "the fake display has no pixels";
