@@ -17,7 +17,7 @@ test_pkgs=(
   xvfb xauth zbar-tools libgl1-mesa-dri sqlite3 python3 procps
 )
 bench_pkgs=(
-  chromium
+  chromium nodejs
 )
 
 want=("${build_pkgs[@]}" "${test_pkgs[@]}")
