@@ -14,10 +14,10 @@ build_pkgs=(
   fonts-dejavu-core
 )
 test_pkgs=(
-  xvfb xauth zbar-tools libgl1-mesa-dri sqlite3 python3 procps
+  zbar-tools sqlite3
 )
 bench_pkgs=(
-  chromium nodejs
+  xvfb xauth procps chromium nodejs
 )
 
 want=("${build_pkgs[@]}" "${test_pkgs[@]}")
