@@ -27,7 +27,7 @@ test-fast: build
 bench: build
 	@./packaging/install-deps.sh --with-bench
 	@./tests/bench/kiosk_vs_chromium.sh
-	@./build/tests/bench/outbox_bench
+	@./tests/bench/outbox.sh
 
 clean:
 	rm -rf build build-asan

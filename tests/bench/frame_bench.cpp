@@ -1,6 +1,9 @@
 // frame_bench: times N full kiosk frames (ImGui build + software rasterise + present) at a given size on SDL's offscreen and X11 drivers, cycling through the visitor screens.
 //
 // Usage: frame_bench --config FILE [--size 1920x1080] [--frames 300] [--driver offscreen|x11|all]
+//                    [--data-dir DIR]
+// With --data-dir the responses the tour finishes are committed to a real outbox in DIR
+// (inside the timed frame, as in the kiosk), to show that a large outbox does not slow frames.
 // `all` (the default) runs offscreen, then X11 if DISPLAY is set. The app is wired as in
 // kiosk/main.cpp (windowed, not fullscreen, on X11), but with a ManualClock so that screen
 // changes come from the headless script runner, and a MemoryStore (storage is not part of a
@@ -29,6 +32,7 @@
 #include "platform/clock.h"
 #include "platform/display.h"
 #include "sync/client/memory_store.h"
+#include "sync/client/outbox.h"
 
 #ifndef OTKLIK_ASSETS_DIR
 #error "OTKLIK_ASSETS_DIR must name the default assets folder"
@@ -86,7 +90,7 @@ bool parseSize(const std::string& text, int& w, int& h) {
     return std::sscanf(text.c_str(), "%dx%d", &w, &h) == 2 && w >= 320 && h >= 240;
 }
 
-int runDriver(const std::string& driver, const KioskSetup& setup, int width, int height, int frames) {
+int runDriver(const std::string& driver, const KioskSetup& setup, int width, int height, int frames, const std::string& dataDir) {
     SDL_SetHint(SDL_HINT_VIDEODRIVER, driver.c_str());  // the display sets "offscreen" itself when headless
 
     ManualClock clock;
@@ -119,7 +123,16 @@ int runDriver(const std::string& driver, const KioskSetup& setup, int width, int
                      driver.c_str(), actual ? actual : "none");
         return 1;
     }
-    MemoryStore store;
+    MemoryStore memory;
+    std::unique_ptr<Outbox> outbox;
+    if (!dataDir.empty()) {
+        outbox = std::make_unique<Outbox>(OutboxSettings{dataDir, "", 90, 0, 80}, clock);
+        if (std::string problem = outbox->probe(); !problem.empty()) {
+            std::fprintf(stderr, "frame_bench: outbox in %s: %s\n", dataDir.c_str(), problem.c_str());
+            return 1;
+        }
+    }
+    ResponseStore& store = outbox ? static_cast<ResponseStore&>(*outbox) : memory;
     KioskApp app(flow, ui, *display, clock, store);
     if (!app.start(error)) {
         std::fprintf(stderr, "frame_bench: %s: %s\n", driver.c_str(), error.c_str());
@@ -185,7 +198,7 @@ int runDriver(const std::string& driver, const KioskSetup& setup, int width, int
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string config, size = "1920x1080", driver = "all";
+    std::string config, size = "1920x1080", driver = "all", dataDir;
     int frames = 300;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
@@ -200,9 +213,10 @@ int main(int argc, char** argv) {
         else if (a == "--size") size = value();
         else if (a == "--frames") frames = std::atoi(value().c_str());
         else if (a == "--driver") driver = value();
+        else if (a == "--data-dir") dataDir = value();
         else {
             std::fprintf(stderr,
-                         "usage: frame_bench --config FILE [--size 1920x1080] [--frames 300] [--driver offscreen|x11|all]\n");
+                         "usage: frame_bench --config FILE [--size 1920x1080] [--frames 300] [--driver offscreen|x11|all] [--data-dir DIR]\n");
             return 2;
         }
     }
@@ -227,6 +241,6 @@ int main(int argc, char** argv) {
         drivers.push_back(driver);
     }
     for (const auto& d : drivers)
-        if (int rc = runDriver(d, *load.setup, width, height, frames)) return rc;
+        if (int rc = runDriver(d, *load.setup, width, height, frames, dataDir)) return rc;
     return 0;
 }

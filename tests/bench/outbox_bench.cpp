@@ -2,7 +2,8 @@
 // it) next to a raw write+fsync of the same bytes in the same folder, on an empty outbox and
 // on one holding a million responses. A benchmark: prints figures, never fails on them.
 //
-// Usage: outbox_bench [--dir DIR] [--commits N] [--rows N]
+// Usage: outbox_bench [--dir DIR] [--commits N] [--rows N] [--keep]
+// --keep leaves DIR/empty and DIR/full (the million-row outbox) for frame_bench --data-dir.
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -144,7 +145,10 @@ int main(int argc, char** argv) {
     std::string dir = "build/bench/outbox";
     int commits = 5000;
     int rows = 1'000'000;
-    for (int i = 1; i + 1 < argc; i += 2) {
+    bool keep = false;
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--keep")) keep = true;
+        if (i + 1 >= argc) continue;
         if (!std::strcmp(argv[i], "--dir")) dir = argv[i + 1];
         if (!std::strcmp(argv[i], "--commits")) commits = std::stoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--rows")) rows = std::stoi(argv[i + 1]);
@@ -184,6 +188,6 @@ int main(int argc, char** argv) {
     row(name.c_str(), full, raw);
     std::printf("RESULT raw_median_us=%.1f raw_p99_us=%.1f empty_median_us=%.1f empty_p99_us=%.1f full_median_us=%.1f full_p99_us=%.1f\n",
                 raw.median, raw.p99, empty.median, empty.p99, full.median, full.p99);
-    fs::remove_all(dir);
+    if (!keep) fs::remove_all(dir);
     return 0;
 }
