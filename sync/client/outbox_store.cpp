@@ -226,6 +226,11 @@ std::unique_ptr<OutboxStore> OutboxStore::open(const OutboxSettings& settings, i
     if (!db) {
         if (error.kind != ErrorKind::Corrupt) return nullptr;
         corrupt = true;
+    } else if (db->readOnly()) {
+        error = Error{ErrorKind::ReadOnly, 0,
+                      "cannot write " + path + ": the file or the data folder is read-only; the kiosk's user must be able to "
+                      "write " + settings.dataDir + " (check the mount and the permissions)"};
+        return nullptr;
     } else {
         Error check;
         auto version = db->queryInt("PRAGMA user_version", check);
@@ -295,6 +300,9 @@ std::unique_ptr<OutboxStore> OutboxStore::open(const OutboxSettings& settings, i
     } else {
         return nullptr;
     }
+    // A WAL left behind by a crash or power cut is folded into the database now, while
+    // nobody waits, instead of growing across restarts.
+    store->checkpoint();
     if (recovery) {
         store->recovery_ = recovery;
         (void)store->recordEvent(recovery->atMs, recovery->kind, recovery->detail);
@@ -309,9 +317,33 @@ std::unique_ptr<OutboxStore> OutboxStore::openReadOnly(const std::string& dataDi
         return nullptr;
     }
     auto db = sqlite::Db::open(path, false, true, "", error);
-    if (!db) return nullptr;
-    auto version = db->queryInt("PRAGMA user_version", error);
-    if (!version) return nullptr;
+    std::optional<int64_t> version;
+    if (db) version = db->queryInt("PRAGMA user_version", error);
+    if (!version) {
+        // A reader of a WAL database must create outbox.db-shm, impossible in a read-only or
+        // full folder. With no unfinished WAL content the file alone is the whole truth, and
+        // SQLite can read it as immutable (no shm, no locks).
+        std::error_code ec;
+        auto walSize = fs::file_size(path + "-wal", ec);
+        if (!ec && walSize > 0) {
+            error.message += " (and " + path + "-wal holds recent changes that need a writable folder to read)";
+            return nullptr;
+        }
+        std::string uri = "file:";
+        for (char c : fs::absolute(path).string()) {
+            if (c == '%' || c == '?' || c == '#') {
+                char hex[4];
+                std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+                uri += hex;
+            } else {
+                uri += c;
+            }
+        }
+        error = {};
+        db = sqlite::Db::open(uri + "?immutable=1", false, true, "", error);
+        if (db) version = db->queryInt("PRAGMA user_version", error);
+        if (!version) return nullptr;
+    }
     if (*version > kSchemaVersion) {
         error = Error{ErrorKind::Newer, 0, path + " has schema version " + std::to_string(*version) + "; this program reads up to " +
                                                std::to_string(kSchemaVersion) + ": use the newer otklik-kiosk"};

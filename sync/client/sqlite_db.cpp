@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
+
 namespace otklik::sqlite {
 
 const char* toString(ErrorKind kind) {
@@ -40,17 +42,26 @@ ErrorKind classify(int rc) {
     }
 }
 
+// SQLite reports a failing write as a plain I/O error; the operating system's errno says
+// whether the disk is full or the folder read-only, which decides what a technician does.
+ErrorKind refine(ErrorKind kind, int systemErrno) {
+    if (kind != ErrorKind::Io && kind != ErrorKind::ReadOnly && kind != ErrorKind::Other) return kind;
+    if (systemErrno == ENOSPC || systemErrno == EDQUOT) return ErrorKind::Full;
+    if (systemErrno == EROFS || systemErrno == EACCES || systemErrno == EPERM) return ErrorKind::ReadOnly;
+    return kind;
+}
+
 }  // namespace
 
 std::unique_ptr<Db> Db::open(const std::string& path, bool create, bool readOnly, const std::string& vfs, Error& error) {
     sqlite3* handle = nullptr;
-    int flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+    int flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_URI;
     if (create && !readOnly) flags |= SQLITE_OPEN_CREATE;
     flags |= SQLITE_OPEN_NOMUTEX;  // one thread owns the connection; SQLite need not lock for us
     int rc = sqlite3_open_v2(path.c_str(), &handle, flags, vfs.empty() ? nullptr : vfs.c_str());
     if (rc != SQLITE_OK) {
         int extended = handle ? sqlite3_extended_errcode(handle) : rc;
-        error = Error{classify(extended), extended,
+        error = Error{refine(classify(extended), handle ? sqlite3_system_errno(handle) : 0), extended,
                       std::string("cannot open ") + path + ": " + (handle ? sqlite3_errmsg(handle) : sqlite3_errstr(rc))};
         sqlite3_close(handle);
         return nullptr;
@@ -62,7 +73,7 @@ std::unique_ptr<Db> Db::open(const std::string& path, bool create, bool readOnly
 Db::~Db() { sqlite3_close(db_); }
 
 Error Db::errorFrom(int rc, std::string_view doing) const {
-    ErrorKind kind = classify(rc);
+    ErrorKind kind = refine(classify(rc), sqlite3_system_errno(db_));
     if (kind == ErrorKind::None) return {};
     return Error{kind, rc, std::string(doing) + ": " + sqlite3_errmsg(db_)};
 }
@@ -104,6 +115,8 @@ std::optional<std::string> Db::queryText(std::string_view sql, Error& error) {
 }
 
 int64_t Db::changes() const { return sqlite3_changes64(db_); }
+
+bool Db::readOnly() const { return sqlite3_db_readonly(db_, "main") == 1; }
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 

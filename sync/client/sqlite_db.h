@@ -42,7 +42,7 @@ class Statement;
 class Db {
 public:
     // Opens (creating if asked) the file; `vfs` names a registered SQLite VFS, "" for the
-    // default (tests register fault-injecting ones).
+    // default (tests register fault-injecting ones). `path` may be a "file:" URI.
     static std::unique_ptr<Db> open(const std::string& path, bool create, bool readOnly, const std::string& vfs, Error& error);
     ~Db();
     Db(const Db&) = delete;
@@ -56,6 +56,9 @@ public:
     [[nodiscard]] std::optional<std::string> queryText(std::string_view sql, Error& error);
     [[nodiscard]] Error errorFrom(int rc, std::string_view doing) const;
     [[nodiscard]] int64_t changes() const;
+    // True when SQLite fell back to reading only (it does so quietly when the file or its
+    // folder cannot be written).
+    [[nodiscard]] bool readOnly() const;
 
 private:
     explicit Db(sqlite3* db) : db_(db) {}

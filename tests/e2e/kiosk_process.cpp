@@ -2,8 +2,12 @@
 #include "kiosk_process.h"
 
 #include <fcntl.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <atomic>
+#include <cstring>
 
 #include <filesystem>
 #include <fstream>
@@ -32,26 +36,34 @@ nlohmann::json KioskRun::tree(const std::string& name) const {
 }
 
 std::string freshDir(const std::string& name) {
-    fs::path dir = fs::temp_directory_path() / "otklik-e2e" / name;
+    // One folder per test process: the normal and the sanitizer build may run at once.
+    fs::path dir = fs::temp_directory_path() / ("otklik-e2e-" + std::to_string(::getpid())) / name;
     fs::remove_all(dir);
     fs::create_directories(dir);
     return dir.string();
 }
 
 int runCommand(const std::vector<std::string>& argv, std::string& output, const std::string& workDir, bool withStderr) {
-    std::string outPath = (fs::temp_directory_path() / ("otklik-cmd-" + std::to_string(::getpid()) + ".out")).string();
-    pid_t pid = ::fork();
-    if (pid == 0) {
-        if (::chdir(workDir.c_str()) != 0) _exit(126);
-        int fd = ::open(outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        ::dup2(fd, 1);
-        if (withStderr) ::dup2(fd, 2);
-        else ::dup2(::open("/dev/null", O_WRONLY), 2);
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        ::execvp(args[0], args.data());
-        _exit(127);
+    static std::atomic<int> counter{0};
+    std::string outPath = (fs::temp_directory_path() /
+                           ("otklik-cmd-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".out")).string();
+    // posix_spawn rather than fork: nothing may allocate between fork and exec in a test
+    // process that may have other threads.
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addchdir_np(&actions, workDir.c_str());
+    posix_spawn_file_actions_addopen(&actions, 1, outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (withStderr) posix_spawn_file_actions_adddup2(&actions, 1, 2);
+    else posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    pid_t pid = 0;
+    int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) {
+        output = "cannot start " + argv[0] + ": " + std::strerror(rc);
+        return 127;
     }
     int status = 0;
     ::waitpid(pid, &status, 0);

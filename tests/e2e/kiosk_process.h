@@ -19,7 +19,8 @@ struct KioskRun {
     [[nodiscard]] nlohmann::json tree(const std::string& name) const;
 };
 
-// A new empty folder for one test's files (kept after the run for inspection).
+// A new empty folder for one test's files, under /tmp/otklik-e2e-<pid>/ (kept after the run
+// for inspection).
 std::string freshDir(const std::string& name);
 
 // Writes `script` into a new folder and runs the kiosk there with --headless --script and

@@ -13,6 +13,7 @@
 #include "sync/client/outbox_store.h"
 #include "sync/protocol/uuid.h"
 #include "tests/fakes/fault_vfs.h"
+#include "tests/fakes/temp_dir.h"
 
 using namespace otklik;
 namespace fs = std::filesystem;
@@ -22,12 +23,7 @@ namespace {
 
 constexpr int64_t kNow = 1'795'000'000'000;
 
-std::string freshDir(const std::string& name) {
-    fs::path dir = fs::temp_directory_path() / "otklik-unit" / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir.string();
-}
+std::string freshDir(const std::string& name) { return fakes::freshTempDir(name); }
 
 Response response(int rating = 4) {
     Response r;

@@ -13,6 +13,7 @@
 #include "sync/client/outbox.h"
 #include "tests/fakes/fake_display.h"
 #include "tests/fakes/fault_vfs.h"
+#include "tests/fakes/temp_dir.h"
 
 using namespace otklik;
 using fakes::FaultVfs;
@@ -57,12 +58,7 @@ struct Kiosk {
     KioskApp app;
 };
 
-std::string freshDir(const std::string& name) {
-    fs::path dir = fs::temp_directory_path() / "otklik-unit" / name;
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir.string();
-}
+std::string freshDir(const std::string& name) { return fakes::freshTempDir(name); }
 
 }  // namespace
 
