@@ -8,6 +8,10 @@ namespace otklik {
 namespace {
 constexpr int kPruneBatch = 500;                 // small batches keep every commit short
 constexpr int kHousekeepingEveryCommits = 200;
+// One commit writes about 12 KiB of WAL; OutboxStore preallocates 4 MiB of it.
+constexpr int kCheckpointAfterCommits = 256;
+constexpr int kCheckpointForcedAfterCommits = 320;
+constexpr auto kQuietBeforeCheckpoint = std::chrono::milliseconds(100);
 constexpr auto kQuietAfterCommits = std::chrono::seconds(1);
 constexpr auto kIdleHousekeeping = std::chrono::seconds(60);
 }  // namespace
@@ -70,6 +74,20 @@ void Outbox::run() {
         lock.unlock();
         job();
         lock.lock();
+        // Checkpoints restart the WAL, and the first commit after a restart pays a second fsync
+        // for the WAL header; commits that grow the WAL file pay a metadata update in each
+        // fsync. So commits go into the WAL's preallocated blocks until they are nearly used
+        // up, then the WAL is folded back in a quiet moment (or at once, in a long burst).
+        if (commitsSinceCheckpoint_ >= kCheckpointAfterCommits) {
+            bool quiet = commitsSinceCheckpoint_ >= kCheckpointForcedAfterCommits ||
+                         !wake_.wait_for(lock, kQuietBeforeCheckpoint, [this] { return stopping_ || !jobs_.empty(); });
+            if (quiet && jobs_.empty()) {
+                lock.unlock();
+                if (store_) store_->checkpoint();
+                commitsSinceCheckpoint_ = 0;
+                lock.lock();
+            }
+        }
     }
     lock.unlock();
     store_.reset();
@@ -128,6 +146,7 @@ StoreResult Outbox::store(const Response& response) {
         auto seq = store->insert(response, clock_.wallMs(), error);
         if (!seq) return StoreResult{false, 0, error.message};
         ++commitsSinceHousekeeping_;
+        ++commitsSinceCheckpoint_;
         noteSuccess();
         return StoreResult{true, *seq, {}};
     });

@@ -55,6 +55,7 @@ private:
     // Worker-thread state.
     std::unique_ptr<OutboxStore> store_;
     int commitsSinceHousekeeping_ = 0;
+    int commitsSinceCheckpoint_ = 0;
     std::optional<int64_t> failingSinceMs_;
 
     mutable std::mutex mutex_;

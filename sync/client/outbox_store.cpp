@@ -303,6 +303,7 @@ std::unique_ptr<OutboxStore> OutboxStore::open(const OutboxSettings& settings, i
     // A WAL left behind by a crash or power cut is folded into the database now, while
     // nobody waits, instead of growing across restarts.
     store->checkpoint();
+    store->preallocateWal();
     if (recovery) {
         store->recovery_ = recovery;
         (void)store->recordEvent(recovery->atMs, recovery->kind, recovery->detail);
@@ -506,6 +507,28 @@ int OutboxStore::prune(int64_t nowMs, int batch, Error& error) {
 }
 
 void OutboxStore::checkpoint() { (void)db_->exec("PRAGMA wal_checkpoint(PASSIVE)"); }
+
+void OutboxStore::preallocateWal() {
+    // Commits that extend the WAL file pay for a metadata update in every fsync; commits that
+    // overwrite blocks already written do not (measured: 0.45 ms against 0.25 ms per commit
+    // here). Zeros past the last frame are ignored by SQLite (their checksums do not match),
+    // so the file is filled once, at open, to hold ~300 commits between checkpoints.
+    constexpr off_t kWalBytes = 4 << 20;
+    std::string wal = path_ + "-wal";
+    int fd = ::open(wal.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && st.st_size < kWalBytes) {
+        std::vector<char> zeros(64 << 10, 0);
+        bool ok = true;
+        for (off_t at = st.st_size; ok && at < kWalBytes; at += static_cast<off_t>(zeros.size()))
+            ok = ::pwrite(fd, zeros.data(), zeros.size(), at) == static_cast<ssize_t>(zeros.size());
+        // Best effort: on a full disk the WAL simply grows as it would have.
+        if (ok) ::fdatasync(fd);
+        else if (::ftruncate(fd, st.st_size) != 0) {}
+    }
+    ::close(fd);
+}
 
 int64_t OutboxStore::databaseBytes() const { return fileSize(path_) + fileSize(path_ + "-wal"); }
 

@@ -75,6 +75,8 @@ public:
     [[nodiscard]] int prune(int64_t nowMs, int batch, sqlite::Error& error);
     // Moves WAL content into the database file (when idle: keeps commits short).
     void checkpoint();
+    // Gives the WAL file written blocks to overwrite (see outbox_store.cpp).
+    void preallocateWal();
     [[nodiscard]] int64_t databaseBytes() const;
 
     [[nodiscard]] const std::string& path() const { return path_; }

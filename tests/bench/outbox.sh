@@ -11,6 +11,6 @@ echo "frame time at 1920x1080 (offscreen), responses committed to the outbox ins
 for outbox in empty full; do
   printf '  %-6s ' "$outbox"
   ./build/tests/bench/frame_bench --config packaging/demo/kiosk.toml --driver offscreen --frames 300 --data-dir "$dir/$outbox" \
-    | grep '^  full frame'
+    2>/dev/null | grep '^  full frame'
 done
 rm -rf "$dir"
