@@ -19,6 +19,7 @@
 #include "platform/display.h"
 #include "platform/log.h"
 #include "kiosk/app/recording_store.h"
+#include "kiosk/app/settings_from_config.h"
 #include "kiosk/cli/outbox_commands.h"
 #include "sync/client/outbox.h"
 
@@ -99,17 +100,8 @@ int run(const Options& o, std::chrono::steady_clock::time_point started) {
     if (o.headless) clock = std::make_unique<ManualClock>();  // scripts move time with `wait`
     else clock = std::make_unique<SystemClock>();
 
-    flow::Settings settings;
-    settings.terminalId = setup.config.terminalId;
-    settings.bootId = bootId();
-    settings.languages = setup.config.languages;
-    settings.idleTimeoutMs = setup.config.idleTimeoutMs;
-    settings.thanksMs = setup.config.thanksMs;
-    settings.repeatIntervalMs = setup.config.repeatIntervalMs;
-    flow::Flow flow(setup.questionnaire, settings);
-
-    ui::UiSettings uiSettings{setup.config.centreName, setup.config.qrBaseUrl, setup.config.diagonalInches};
-    ui::KioskUi ui(setup.strings, uiSettings);
+    flow::Flow flow(setup.questionnaire, flowSettings(setup.config));
+    ui::KioskUi ui(setup.strings, uiSettings(setup.config));
 
     std::string error;
     auto display = openSdlDisplay(displayOptions, error);
@@ -117,9 +109,7 @@ int run(const Options& o, std::chrono::steady_clock::time_point started) {
         log::error(error);
         return kExitFailed;
     }
-    OutboxSettings storage{setup.config.dataDir, "", setup.config.keepDeliveredDays, setup.config.storageBudgetMb << 20,
-                           setup.config.storageWarnPercent};
-    Outbox outbox(storage, *clock);
+    Outbox outbox(outboxSettings(setup.config), *clock);
     RecordingStore store(outbox);
     KioskApp app(flow, ui, *display, *clock, store);
     if (!app.start(error)) {

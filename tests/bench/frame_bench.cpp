@@ -26,6 +26,7 @@
 
 #include "kiosk/app/kiosk_app.h"
 #include "kiosk/app/script.h"
+#include "kiosk/app/settings_from_config.h"
 #include "kiosk/config/kiosk_setup.h"
 #include "kiosk/flow/flow.h"
 #include "kiosk/ui/kiosk_ui.h"
@@ -94,16 +95,8 @@ int runDriver(const std::string& driver, const KioskSetup& setup, int width, int
     SDL_SetHint(SDL_HINT_VIDEODRIVER, driver.c_str());  // the display sets "offscreen" itself when headless
 
     ManualClock clock;
-    flow::Settings settings;
-    settings.terminalId = setup.config.terminalId;
-    settings.bootId = bootId();
-    settings.languages = setup.config.languages;
-    settings.idleTimeoutMs = setup.config.idleTimeoutMs;
-    settings.thanksMs = setup.config.thanksMs;
-    settings.repeatIntervalMs = setup.config.repeatIntervalMs;
-    flow::Flow flow(setup.questionnaire, settings);
-    ui::UiSettings uiSettings{setup.config.centreName, setup.config.qrBaseUrl, setup.config.diagonalInches};
-    ui::KioskUi ui(setup.strings, uiSettings);
+    flow::Flow flow(setup.questionnaire, flowSettings(setup.config));
+    ui::KioskUi ui(setup.strings, uiSettings(setup.config));
 
     DisplayOptions options;
     options.headless = driver == "offscreen";

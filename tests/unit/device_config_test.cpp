@@ -3,6 +3,8 @@
 // wrong and how to fix it; good ones give the values written, relative paths resolved.
 #include <gtest/gtest.h>
 
+#include "tests/unit/bad_fixture.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -80,12 +82,7 @@ private:
     fs::path path_;
 };
 
-struct BadConfig {
-    const char* name;     // file in tests/data/config/bad
-    const char* place;    // exact place of the expected problem
-    const char* message;  // part of its message
-    const char* fix;      // part of its fix
-};
+using BadConfig = otklik::testing::BadFixture;
 
 // One row per malformed file; the directory holds exactly these files.
 const BadConfig kBadConfigs[] = {
@@ -132,16 +129,7 @@ const BadConfig kBadConfigs[] = {
     {"fullscreen_text.toml", "line 2 (screen.fullscreen)", "is text, expected true or false", "without quotes"},
 };
 
-// gtest names the case in failures with this rather than a byte dump.
-std::ostream& operator<<(std::ostream& out, const BadConfig& c) { return out << c.name; }
-
 class DeviceConfigBadFile : public ::testing::TestWithParam<BadConfig> {};
-
-std::string caseName(const ::testing::TestParamInfo<BadConfig>& info) {
-    std::string name = fs::path(info.param.name).stem().string();
-    std::replace_if(name.begin(), name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
-    return name;
-}
 
 }  // namespace
 
@@ -158,24 +146,15 @@ TEST_P(DeviceConfigBadFile, IsRefusedWithLineMessageAndFix) {
         EXPECT_EQ(p.place.rfind("line ", 0), 0u) << p.describe();
         EXPECT_FALSE(p.fix.empty()) << p.describe();
     }
-    const auto& list = load.problems.list();
-    auto it = std::find_if(list.begin(), list.end(), [&](const Problem& p) {
-        return p.place == c.place && p.message.find(c.message) != std::string::npos;
-    });
-    ASSERT_NE(it, list.end()) << "expected at \"" << c.place << "\": " << c.message << "\ngot:\n" << load.problems.describe();
-    EXPECT_NE(it->fix.find(c.fix), std::string::npos) << it->describe();
-    EXPECT_EQ(it->describe(), path + ": " + it->place + ": " + it->message + ". Fix: " + it->fix);
+    otklik::testing::expectProblem(load.problems, c);
+    const Problem& first = load.problems.list().front();
+    EXPECT_EQ(first.describe(), path + ": " + first.place + ": " + first.message + ". Fix: " + first.fix);
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, DeviceConfigBadFile, ::testing::ValuesIn(kBadConfigs), caseName);
+INSTANTIATE_TEST_SUITE_P(Fixtures, DeviceConfigBadFile, ::testing::ValuesIn(kBadConfigs), otklik::testing::fixtureTestName);
 
 TEST(DeviceConfig, EveryBadFixtureHasAnExpectation) {
-    std::set<std::string> listed;
-    for (const auto& c : kBadConfigs) EXPECT_TRUE(listed.insert(c.name).second) << "listed twice: " << c.name;
-    std::set<std::string> present;
-    for (const auto& entry : fs::directory_iterator(kBadDir)) present.insert(entry.path().filename().string());
-    EXPECT_EQ(listed, present);
-    EXPECT_GE(present.size(), 15u);
+    otklik::testing::expectEveryFixtureListed({std::begin(kBadConfigs), std::end(kBadConfigs)}, kBadDir, 15);
 }
 
 TEST(DeviceConfig, BuiltInDefaults) {

@@ -3,6 +3,8 @@
 // no input (binary, truncated, deeply nested, huge) may crash or throw.
 #include <gtest/gtest.h>
 
+#include "tests/unit/bad_fixture.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -88,12 +90,7 @@ bool hasProblem(const Problems& problems, const std::string& place, const std::s
     });
 }
 
-struct BadFile {
-    const char* name;     // file in tests/data/questionnaires/bad
-    const char* place;    // exact place of the expected problem
-    const char* message;  // part of its message
-    const char* fix;      // part of its fix
-};
+using BadFile = otklik::testing::BadFixture;
 
 // One row per malformed file; the directory holds exactly these files.
 const BadFile kBadFiles[] = {
@@ -172,16 +169,7 @@ const BadFile kBadFiles[] = {
     {"condition_number_quoted.json", "questions[0].show_if.at_most", "is text, expected a whole number", "without quotes"},
 };
 
-// gtest names the case in failures with this rather than a byte dump.
-std::ostream& operator<<(std::ostream& out, const BadFile& c) { return out << c.name; }
-
 class QuestionnaireBadFile : public ::testing::TestWithParam<BadFile> {};
-
-std::string caseName(const ::testing::TestParamInfo<BadFile>& info) {
-    std::string name = fs::path(info.param.name).stem().string();
-    std::replace_if(name.begin(), name.end(), [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); }, '_');
-    return name;
-}
 
 }  // namespace
 
@@ -193,23 +181,13 @@ TEST_P(QuestionnaireBadFile, IsRefusedWithPlaceMessageAndFix) {
     EXPECT_FALSE(load.questionnaire);
     ASSERT_FALSE(load.problems.empty());
     expectWellFormed(load.problems, path);
-    auto it = std::find_if(load.problems.list().begin(), load.problems.list().end(), [&](const Problem& p) {
-        return p.place == c.place && p.message.find(c.message) != std::string::npos;
-    });
-    ASSERT_NE(it, load.problems.list().end())
-        << "expected at \"" << c.place << "\": " << c.message << "\ngot:\n" << load.problems.describe();
-    EXPECT_NE(it->fix.find(c.fix), std::string::npos) << it->describe();
+    otklik::testing::expectProblem(load.problems, c);
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, QuestionnaireBadFile, ::testing::ValuesIn(kBadFiles), caseName);
+INSTANTIATE_TEST_SUITE_P(Fixtures, QuestionnaireBadFile, ::testing::ValuesIn(kBadFiles), otklik::testing::fixtureTestName);
 
 TEST(QuestionnaireValidation, EveryBadFixtureHasAnExpectation) {
-    std::set<std::string> listed;
-    for (const auto& c : kBadFiles) EXPECT_TRUE(listed.insert(c.name).second) << "listed twice: " << c.name;
-    std::set<std::string> present;
-    for (const auto& entry : fs::directory_iterator(kBadDir)) present.insert(entry.path().filename().string());
-    EXPECT_EQ(listed, present);
-    EXPECT_GE(present.size(), 25u);
+    otklik::testing::expectEveryFixtureListed({std::begin(kBadFiles), std::end(kBadFiles)}, kBadDir, 25);
 }
 
 TEST(QuestionnaireValidation, DefaultQuestionnaireLoadsCleanly) {
