@@ -79,10 +79,10 @@ INSERT INTO meta (key, value) VALUES ('seq_floor', 0);
 // meta.seq_floor when pruning or recovery has taken the highest rows away. Reading the
 // table's last key costs nothing, so a commit touches three pages (the row and its two index
 // entries, all at the right edge of their trees) and never the meta page.
-const char* kNextSeq =
-    "SELECT MAX(COALESCE((SELECT MAX(seq) FROM responses), 0), (SELECT value FROM meta WHERE key = 'seq_floor')) + 1";
+// (SQLite's max() of several values is NULL if one is: both sides are made whole numbers.)
 const char* kHighestSeq =
-    "SELECT MAX(COALESCE((SELECT MAX(seq) FROM responses), 0), (SELECT value FROM meta WHERE key = 'seq_floor'))";
+    "SELECT MAX(COALESCE((SELECT MAX(seq) FROM responses), 0), COALESCE((SELECT value FROM meta WHERE key = 'seq_floor'), 0))";
+const std::string kNextSeq = std::string(kHighestSeq) + " + 1";
 
 // Forward migrations: entry i takes a database from version i to i + 1.
 const char* kMigrations[] = {kSchemaV1};
@@ -392,6 +392,7 @@ std::optional<int64_t> OutboxStore::insert(const Response& r, int64_t nowMs, Err
     if (!nextSeq_->step()) return fail(nextSeq_->error() ? nextSeq_->error() : Error{ErrorKind::Other, 0, "no seq_floor row"});
     int64_t seq = nextSeq_->columnInt(0);
     nextSeq_->reset();
+    if (seq < 1) return fail(Error{ErrorKind::Corrupt, 0, "the outbox's numbering is unreadable"});
     if (Error e = reserveSequence(seq)) return fail(e);
 
     nlohmann::json answers = toJson(r)["answers"];

@@ -303,3 +303,22 @@ TEST(Outbox, StoresOnItsOwnThreadAndReportsPersistentFailureUntilHealed) {
     ASSERT_FALSE(s.recentEvents.empty());
     EXPECT_EQ(s.recentEvents.front().kind, "storage-failed") << "the episode stays on record for the health report";
 }
+
+TEST(OutboxStore, NumberingSurvivesAMissingFloorRow) {
+    // Regression: SQLite's max() of several values is NULL when one is, which once turned a
+    // missing meta row into seq 0 for every response.
+    std::string dir = freshDir("no_floor");
+    {
+        auto store = openStore(dir);
+        sqlite::Error error;
+        for (int i = 0; i < 3; ++i) ASSERT_TRUE(store->insert(response(), kNow, error));
+    }
+    sqlite3* db = nullptr;
+    sqlite3_open((dir + "/outbox.db").c_str(), &db);
+    sqlite3_exec(db, "DELETE FROM meta", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    auto store = openStore(dir);
+    sqlite::Error error;
+    EXPECT_EQ(store->insert(response(), kNow, error), 4);
+    EXPECT_EQ(store->insert(response(), kNow, error), 5);
+}
