@@ -77,34 +77,48 @@ void drawTopBar(Frame& f, Rect& screen) {
 void drawNavBar(Frame& f, Rect& screen) {
     Canvas& c = f.c;
     const Metrics& m = c.m;
-    Rect bar = screen.takeBottom(m.touch + 2 * m.pad);
-    c.fill(bar.takeTop(m.border), c.theme.surfaceBorder);
-    Rect inner = bar.inset(m.pad * 1.5f, m.pad - m.border / 2);
-    float minW = std::min(m.touch * 2.6f, inner.w / 3.2f);
-    auto widthOf = [&](const std::string& label) {
-        return std::min(inner.w / 3.1f, std::max(minW, c.textWidth(TextRole::Body, label) + 2 * m.pad + m.touch * 0.5f));
-    };
-    if (f.flow.canGoBack()) {
-        const std::string& label = f.s("nav.back");
-        Rect r = inner.takeLeft(widthOf(label));
-        if (c.button("nav.back", label, r, ButtonStyle::Secondary, true, false, "button", Icon::ChevronLeft))
-            f.act(UiAction::Kind::Back);
-    }
-
     flow::Forward forward = f.flow.forward();
     bool next = forward != flow::Forward::Skip;
-    const std::string& label = f.s(next ? (f.flow.isLastQuestion() ? "nav.done" : "nav.next") : "nav.skip");
-    Rect r = inner.takeRight(widthOf(label));
+    bool back = f.flow.canGoBack();
+    bool finish = f.flow.canFinish() && !f.flow.isLastQuestion();
+    const std::string& backLabel = f.s("nav.back");
+    const std::string& forwardLabel = f.s(next ? (f.flow.isLastQuestion() ? "nav.done" : "nav.next") : "nav.skip");
+    const std::string& finishLabel = f.s("nav.finish");
+
+    // Width a button needs for its label at full size, with room for its chevron.
+    auto needed = [&](const std::string& label, bool icon) {
+        return std::max(m.touch * 2.2f, c.textWidth(TextRole::Body, label) + 2.5f * m.pad + (icon ? m.touch * 0.45f : 0.0f));
+    };
+    float rowW = m.width - 3 * m.pad;
+    float oneRow = (back ? needed(backLabel, true) : 0) + needed(forwardLabel, true) + (finish ? needed(finishLabel, false) : 0) +
+                   2 * m.gap;
+    // When three buttons do not fit one row at full size (portrait, large text), Finish gets
+    // a row of its own above Back and Next, which stay at the bottom, nearest the hand.
+    bool twoRows = finish && oneRow > rowW;
+    float rowH = m.touch + 2 * m.pad;
+    Rect bar = screen.takeBottom(twoRows ? rowH + m.touch + m.pad : rowH);
+    c.fill(bar.takeTop(m.border), c.theme.surfaceBorder);
+    Rect inner = bar.inset(m.pad * 1.5f, m.pad - m.border / 2);
+    Rect bottom = inner.takeBottom(m.touch);
+    const float fullW = bottom.w;
+    auto widthOf = [&](const std::string& label, bool icon, float share) { return std::min(needed(label, icon), fullW * share); };
+
+    float share = twoRows || !finish ? 0.48f : 0.32f;
+    if (back) {
+        Rect r = bottom.takeLeft(widthOf(backLabel, true, share));
+        if (c.button("nav.back", backLabel, r, ButtonStyle::Secondary, true, false, "button", Icon::ChevronLeft))
+            f.act(UiAction::Kind::Back);
+    }
+    Rect r = bottom.takeRight(widthOf(forwardLabel, true, share));
     bool enabled = forward != flow::Forward::Blocked;
-    if (c.button(next ? "nav.next" : "nav.skip", label, r, next ? ButtonStyle::Primary : ButtonStyle::Secondary, enabled,
+    if (c.button(next ? "nav.next" : "nav.skip", forwardLabel, r, next ? ButtonStyle::Primary : ButtonStyle::Secondary, enabled,
                  false, "button", Icon::ChevronRight))
         f.act(next ? UiAction::Kind::Next : UiAction::Kind::Skip);
-
-    if (f.flow.canFinish() && !f.flow.isLastQuestion()) {
-        const std::string& finish = f.s("nav.finish");
-        float w = widthOf(finish);
-        Rect mid{inner.x + (inner.w - w) / 2, inner.y, w, inner.h};
-        if (c.button("nav.finish", finish, mid, ButtonStyle::Secondary)) f.act(UiAction::Kind::Finish);
+    if (finish) {
+        float w = widthOf(finishLabel, false, twoRows ? 0.6f : 0.32f);
+        Rect row = twoRows ? inner.takeTop(m.touch) : Rect{inner.x, bottom.y, inner.w, m.touch};
+        Rect mid{row.x + (row.w - w) / 2, row.y, w, m.touch};
+        if (c.button("nav.finish", finishLabel, mid, ButtonStyle::Secondary)) f.act(UiAction::Kind::Finish);
     }
 }
 

@@ -26,7 +26,7 @@ void drawKeyboard(Frame& f, Rect area) {
     float fitW = std::floor((area.w - (widest - 1) * gap) / widest);
     float keyW = std::min(std::max(std::min(fitW, m.touch * 1.25f), minKey), fitW);
     float fitH = std::floor((area.h - 3 * gap) / 4);
-    float keyH = std::min(std::max(std::min(fitH, m.touch * 1.1f), minKey), fitH);
+    float keyH = std::min(std::max(std::min(fitH, m.touch * 1.5f), minKey), fitH);
     float blockH = 4 * keyH + 3 * gap;
     float y = area.y + std::max(0.0f, (area.h - blockH) / 2);
     bool capitals = entry.capitals();
@@ -69,7 +69,11 @@ void drawComment(Frame& f, Rect area) {
     // The keyboard gets its room first; the question and the text box share the rest.
     float minKey = m.mm(kMinTouchMm);
     float gap = std::max(2.0f, std::round(m.unit * 0.6f));
-    float keyboardH = std::max(4 * minKey + 3 * gap, std::min(content.h * 0.58f, 4 * m.touch * 1.1f + 3 * gap));
+    // The text box needs a few lines; everything else goes to the keys (taller keys are
+    // easier to hit when the screen's width already fixes how wide they can be).
+    float titleAndBox = c.lineHeight(TextRole::Title) * 2.6f + c.lineHeight(TextRole::Body) * 5.5f + m.gap;
+    float keyboardH = std::max({4 * minKey + 3 * gap, std::min(content.h * 0.58f, 4 * m.touch * 1.1f + 3 * gap),
+                                std::min(content.h - titleAndBox, 4 * m.touch * 1.5f + 3 * gap)});
     Rect keyboard = content.takeBottom(keyboardH);
     content.takeBottom(m.gap);
 
