@@ -174,17 +174,23 @@ int main(int argc, char** argv) {
                 pacedRaw.p99, pacedRaw.max);
     {
         // The same commits without the worker thread, to show what the hand-over costs.
-        std::vector<double> us;
         sqlite::Error error;
         auto store = OutboxStore::open(OutboxSettings{dir + "/direct", "", 90, 0, 80}, clock.wallMs(), error);
         int64_t now = clock.wallMs();
-        for (int i = 0; i < commits && store; ++i) {
-            Response r = sampleResponse(now + i, i);
-            auto t0 = Steady::now();
-            if (!store->insert(r, now, error)) break;
-            us.push_back(std::chrono::duration<double, std::micro>(Steady::now() - t0).count());
-        }
-        row("store insert on the calling thread", figures(us), raw);
+        auto direct = [&](int count, int paceMs) {
+            std::vector<double> us;
+            for (int i = 0; i < count && store; ++i) {
+                if (paceMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(paceMs));
+                Response r = sampleResponse(now + i, i);
+                auto t0 = Steady::now();
+                if (!store->insert(r, now, error)) break;
+                us.push_back(std::chrono::duration<double, std::micro>(Steady::now() - t0).count());
+                if ((i + 1) % 256 == 0) store->checkpoint();
+            }
+            return figures(us);
+        };
+        row("insert on the calling thread", direct(commits, 0), raw);
+        row("insert on the calling thread, paced", direct(paced, 150), pacedRaw);
     }
     Figures empty;
     {
