@@ -39,8 +39,6 @@ public:
     [[nodiscard]] virtual int height() const = 0;
     // Blocks until something happens or timeoutMs passes (-1: no timeout) and returns events.
     virtual DisplayEvents wait(int timeoutMs) = 0;
-    // Returns what was pending without blocking.
-    virtual DisplayEvents poll() = 0;
     // Takes a coverage image (the font atlas: one byte per pixel, white ink); the result is
     // ImGui's texture id for it.
     [[nodiscard]] virtual void* uploadAlphaTexture(const unsigned char* alpha, int width, int height) = 0;

@@ -75,13 +75,6 @@ public:
         return out;
     }
 
-    DisplayEvents poll() override {
-        DisplayEvents out;
-        SDL_Event e;
-        while (SDL_PollEvent(&e)) handle(e, out);
-        return out;
-    }
-
     void* uploadAlphaTexture(const unsigned char* alpha, int w, int h) override {
         textures_.push_back(raster::Texture{w, h, std::vector<uint8_t>(alpha, alpha + static_cast<size_t>(w) * h)});
         return &textures_.back();

@@ -25,7 +25,6 @@ public:
     // Takes a finished response from the flow, or retries when a retry is due.
     void poll(flow::Instant now);
     [[nodiscard]] std::optional<int64_t> nextDeadline() const;
-    [[nodiscard]] bool holdingResponse() const { return unsaved_.has_value(); }
 
 private:
     void attempt(flow::Instant now);

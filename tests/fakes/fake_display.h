@@ -20,7 +20,6 @@ public:
         waits.push_back(timeoutMs);
         return next();
     }
-    DisplayEvents poll() override { return next(); }
     void* uploadAlphaTexture(const unsigned char*, int, int) override { return &texture_; }
     void present(const ImDrawData&) override { ++presented; }
     bool savePng(const std::string&, std::string& error) override {
@@ -28,7 +27,7 @@ public:
         return false;
     }
 
-    // Events handed out by the next wait()/poll(); when none are left, quit.
+    // Events handed out by the next wait(); when none are left, quit.
     std::deque<DisplayEvents> script;
     std::vector<int> waits;  // timeout of every wait() call, -1 = forever
     int presented = 0;
