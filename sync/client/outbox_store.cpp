@@ -89,13 +89,6 @@ const char* kMigrations[] = {kSchemaV1};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == OutboxStore::kSchemaVersion,
               "one migration per schema version");
 
-Error systemError(int err, const std::string& doing) {
-    ErrorKind kind = ErrorKind::Io;
-    if (err == ENOSPC || err == EDQUOT) kind = ErrorKind::Full;
-    if (err == EACCES || err == EROFS || err == EPERM) kind = ErrorKind::ReadOnly;
-    return Error{kind, err, doing + ": " + std::strerror(err)};
-}
-
 int64_t readSeqFile(const fs::path& path) {
     std::ifstream in(path);
     long long value = 0;
@@ -107,16 +100,16 @@ int64_t readSeqFile(const fs::path& path) {
 Error writeSeqFile(const fs::path& path, int64_t value) {
     std::string tmp = path.string() + ".tmp";
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return systemError(errno, "cannot write " + tmp);
+    if (fd < 0) return sqlite::systemError(errno, "cannot write " + tmp);
     std::string text = std::to_string(value) + "\n";
     bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
     int err = errno;
     ::close(fd);
     if (!ok) {
         ::unlink(tmp.c_str());
-        return systemError(err, "cannot write " + tmp);
+        return sqlite::systemError(err, "cannot write " + tmp);
     }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) return systemError(errno, "cannot replace " + path.string());
+    if (::rename(tmp.c_str(), path.c_str()) != 0) return sqlite::systemError(errno, "cannot replace " + path.string());
     int dir = ::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dir >= 0) {
         ::fsync(dir);
@@ -149,14 +142,6 @@ int64_t salvageSeq(const std::string& path) {
 bool quickCheckOk(sqlite::Db& db, Error& error) {
     auto result = db.queryText("PRAGMA quick_check", error);
     return result && *result == "ok";
-}
-
-std::string flagsJson(const Response& r) {
-    nlohmann::json flags = nlohmann::json::array();
-    if (r.repeated) flags.push_back("repeated");
-    if (r.clockSuspect) flags.push_back("clock_suspect");
-    if (r.largeText) flags.push_back("large_text");
-    return flags.dump();
 }
 
 const char* kColumns =
@@ -213,7 +198,7 @@ std::unique_ptr<OutboxStore> OutboxStore::open(const OutboxSettings& settings, i
     std::error_code ec;
     fs::create_directories(settings.dataDir, ec);
     if (ec) {
-        error = systemError(ec.value(), "cannot create the data folder " + settings.dataDir);
+        error = sqlite::systemError(ec.value(), "cannot create the data folder " + settings.dataDir);
         return nullptr;
     }
     std::string path = (fs::path(settings.dataDir) / kFileName).string();
@@ -258,7 +243,7 @@ std::unique_ptr<OutboxStore> OutboxStore::open(const OutboxSettings& settings, i
             std::string from = path + suffix;
             if (fs::exists(from)) fs::rename(from, aside + suffix, ec);
             if (ec) {
-                error = systemError(ec.value(), "cannot move the damaged database aside to " + aside);
+                error = sqlite::systemError(ec.value(), "cannot move the damaged database aside to " + aside);
                 return nullptr;
             }
         }
@@ -395,12 +380,11 @@ std::optional<int64_t> OutboxStore::insert(const Response& r, int64_t nowMs, Err
     if (seq < 1) return fail(Error{ErrorKind::Corrupt, 0, "the outbox's numbering is unreadable"});
     if (Error e = reserveSequence(seq)) return fail(e);
 
-    nlohmann::json answers = toJson(r)["answers"];
     insert_->bind(1, seq).bind(2, r.id).bind(3, r.terminalId).bind(4, r.questionnaireId).bind(5, r.questionnaireVersion);
     insert_->bind(6, r.service).bind(7, r.channel).bind(8, r.language).bind(9, r.startedAtMs).bind(10, r.completedAtMs);
-    insert_->bind(11, r.startedMonoMs).bind(12, r.completedMonoMs).bind(13, r.bootId).bind(14, answers.dump());
+    insert_->bind(11, r.startedMonoMs).bind(12, r.completedMonoMs).bind(13, r.bootId).bind(14, answersToJson(r.answers).dump());
     insert_->bind(15, r.comment()).bind(16, toString(r.status)).bind(17, static_cast<int64_t>(r.presses));
-    insert_->bind(18, flagsJson(r)).bind(19, nowMs);
+    insert_->bind(18, flagsToJson(r).dump()).bind(19, nowMs);
     if (Error e = insert_->run()) {
         if (e.code == 2067 /* SQLITE_CONSTRAINT_UNIQUE */) {
             // Stored before (a retry after an unclear failure): report the seq it already has.

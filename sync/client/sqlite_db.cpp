@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <cerrno>
+#include <cstring>
 
 namespace otklik::sqlite {
 
@@ -52,6 +53,10 @@ ErrorKind refine(ErrorKind kind, int systemErrno) {
 }
 
 }  // namespace
+
+Error systemError(int err, const std::string& doing) {
+    return Error{refine(ErrorKind::Io, err), err, doing + ": " + std::strerror(err)};
+}
 
 std::unique_ptr<Db> Db::open(const std::string& path, bool create, bool readOnly, const std::string& vfs, Error& error) {
     sqlite3* handle = nullptr;

@@ -37,6 +37,10 @@ struct Error {
 
 const char* toString(ErrorKind kind);
 
+// An error from the operating system (errno) while doing `doing`, classified like SQLite's:
+// full disk, read-only, or I/O. For the outbox's own file work beside the database.
+Error systemError(int err, const std::string& doing);
+
 class Statement;
 
 class Db {

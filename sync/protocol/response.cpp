@@ -68,13 +68,23 @@ std::optional<Answer> answerFromJson(const json& j) {
 
 }  // namespace
 
-json toJson(const Response& r) {
+json answersToJson(const Answers& answers) {
+    json out = json::object();
+    for (const auto& [question, answer] : answers) out[question] = answerToJson(answer);
+    return out;
+}
+
+json flagsToJson(const Response& r) {
     json flags = json::array();
     if (r.repeated) flags.push_back("repeated");
     if (r.clockSuspect) flags.push_back("clock_suspect");
     if (r.largeText) flags.push_back("large_text");
-    json answers = json::object();
-    for (const auto& [question, answer] : r.answers) answers[question] = answerToJson(answer);
+    return flags;
+}
+
+json toJson(const Response& r) {
+    json flags = flagsToJson(r);
+    json answers = answersToJson(r.answers);
     return json{
         {"id", r.id},
         {"seq", r.seq},

@@ -55,6 +55,9 @@ struct Response {
 const char* toString(ResponseStatus status);
 
 nlohmann::json toJson(const Response& response);
+// The "answers" and "flags" members of toJson on their own (the outbox stores them as columns).
+nlohmann::json answersToJson(const Answers& answers);
+nlohmann::json flagsToJson(const Response& response);
 // Inverse of toJson; nullopt with `error` set when a field is missing or mistyped.
 std::optional<Response> responseFromJson(const nlohmann::json& j, std::string& error);
 

@@ -32,7 +32,7 @@
 #include "kiosk/ui/kiosk_ui.h"
 #include "platform/clock.h"
 #include "platform/display.h"
-#include "sync/client/memory_store.h"
+#include "tests/fakes/memory_store.h"
 #include "sync/client/outbox.h"
 
 #ifndef OTKLIK_ASSETS_DIR
@@ -116,7 +116,7 @@ int runDriver(const std::string& driver, const KioskSetup& setup, int width, int
                      driver.c_str(), actual ? actual : "none");
         return 1;
     }
-    MemoryStore memory;
+    fakes::MemoryStore memory;
     std::unique_ptr<Outbox> outbox;
     if (!dataDir.empty()) {
         outbox = std::make_unique<Outbox>(OutboxSettings{dataDir, "", 90, 0, 80}, clock);

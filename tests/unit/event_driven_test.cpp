@@ -4,7 +4,7 @@
 
 #include "kiosk/app/kiosk_app.h"
 #include "kiosk/config/kiosk_setup.h"
-#include "sync/client/memory_store.h"
+#include "tests/fakes/memory_store.h"
 #include "tests/fakes/fake_display.h"
 
 using namespace otklik;
@@ -39,7 +39,7 @@ struct Kiosk {
     ui::KioskUi ui;
     fakes::FakeDisplay display;
     ManualClock clock;
-    MemoryStore store;
+    fakes::MemoryStore store;
     KioskApp app;
 };
 

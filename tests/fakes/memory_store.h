@@ -1,12 +1,12 @@
-// A ResponseStore in memory: what the kiosk used before the SQLite outbox, kept for tests and
-// for runs with --no-store. Loses everything on exit.
+// A ResponseStore in memory, for tests and benchmarks where storage is not what is measured.
+// Loses everything on exit.
 #pragma once
 
 #include <vector>
 
 #include "sync/client/response_store.h"
 
-namespace otklik {
+namespace otklik::fakes {
 
 class MemoryStore final : public ResponseStore {
 public:
@@ -22,4 +22,4 @@ private:
     std::vector<Response> responses_;
 };
 
-}  // namespace otklik
+}  // namespace otklik::fakes
