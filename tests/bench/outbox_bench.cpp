@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -65,42 +66,61 @@ Response sampleResponse(int64_t nowMs, int i) {
     return r;
 }
 
+// One way of making a response durable; returns the microseconds one response took.
+struct Contender {
+    const char* name;
+    std::function<double(int)> commitOne;  // argument: the response's index
+};
+
 // Raw baseline: append the response's JSON to a file and fsync, as a hand-written log would.
-std::vector<double> rawWrites(const std::string& dir, const std::string& bytes, int count, int paceMs = 0) {
-    std::string path = dir + "/raw.log";
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
-    std::vector<double> us;
-    for (int i = 0; i < count; ++i) {
-        if (paceMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(paceMs));
-        auto t0 = Steady::now();
-        if (::write(fd, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size()) || ::fsync(fd) != 0) {
-            std::perror("raw write");
-            break;
-        }
-        us.push_back(std::chrono::duration<double, std::micro>(Steady::now() - t0).count());
+class RawLog {
+public:
+    RawLog(const std::string& dir, std::string bytes) : path_(dir + "/raw.log"), bytes_(std::move(bytes)) {
+        fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
     }
-    ::close(fd);
-    fs::remove(path);
+    ~RawLog() {
+        ::close(fd_);
+        fs::remove(path_);
+    }
+    double commitOne() {
+        auto t0 = Steady::now();
+        if (::write(fd_, bytes_.data(), bytes_.size()) != static_cast<ssize_t>(bytes_.size()) || ::fsync(fd_) != 0)
+            std::perror("raw write");
+        return std::chrono::duration<double, std::micro>(Steady::now() - t0).count();
+    }
+
+private:
+    std::string path_, bytes_;
+    int fd_;
+};
+
+double outboxCommit(Outbox& outbox, int64_t nowMs, int i) {
+    Response r = sampleResponse(nowMs + i, i);
+    auto t0 = Steady::now();
+    StoreResult result = outbox.store(r);
+    double us = std::chrono::duration<double, std::micro>(Steady::now() - t0).count();
+    if (!result.ok) {
+        std::fprintf(stderr, "outbox_bench: store failed: %s\n", result.error.c_str());
+        std::exit(1);
+    }
     return us;
 }
 
-// Back to back (a burst), or `paceMs` apart (visitors: a real terminal sees one commit per
-// visitor, seconds apart, and the outbox tidies its WAL in the pauses).
-std::vector<double> outboxCommits(Outbox& outbox, int count, int paceMs = 0) {
-    std::vector<double> us;
-    int64_t now = SystemClock().wallMs();
+// The contenders take turns, one response each, so that all of them meet the same moods of
+// the disk and of the host (on a VM these drift over seconds by more than the differences
+// measured here). Back to back (a burst), or `paceMs` apart (visitors: a real terminal sees
+// one commit per visitor, seconds apart, and the outbox tidies its WAL in the pauses).
+std::vector<Figures> takeTurns(const std::vector<Contender>& contenders, int count, int paceMs) {
+    std::vector<std::vector<double>> us(contenders.size());
     for (int i = 0; i < count; ++i) {
-        if (paceMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(paceMs));
-        Response r = sampleResponse(now + i, i);
-        auto t0 = Steady::now();
-        StoreResult result = outbox.store(r);
-        us.push_back(std::chrono::duration<double, std::micro>(Steady::now() - t0).count());
-        if (!result.ok) {
-            std::fprintf(stderr, "outbox_bench: store failed: %s\n", result.error.c_str());
-            break;
+        for (size_t c = 0; c < contenders.size(); ++c) {
+            if (paceMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(paceMs));
+            us[c].push_back(contenders[c].commitOne(i));
         }
     }
-    return us;
+    std::vector<Figures> result;
+    for (auto& samples : us) result.push_back(figures(std::move(samples)));
+    return result;
 }
 
 // Fills the outbox with `rows` responses in large transactions (a benchmark shortcut: the
@@ -171,40 +191,39 @@ int main(int argc, char** argv) {
     SystemClock clock;
     std::string bytes = toJson(sampleResponse(clock.wallMs(), 0)).dump() + "\n";
 
-    std::printf("outbox_bench: %d commits each, response JSON %zu bytes, folder %s\n", commits, bytes.size(), dir.c_str());
-    Figures raw = figures(rawWrites(dir, bytes, commits));
-    std::printf("  %-34s median %8.1f us   p99 %8.1f us   max %8.1f us\n", "raw write+fsync (same bytes)", raw.median, raw.p99, raw.max);
-
+    std::printf("outbox_bench: %d commits each (taking turns), response JSON %zu bytes, folder %s\n", commits, bytes.size(),
+                dir.c_str());
     int paced = std::max(50, commits / 20);
-    Figures pacedRaw = figures(rawWrites(dir, bytes, paced, 150));
-    std::printf("  %-34s median %8.1f us   p99 %8.1f us   max %8.1f us\n", "raw write+fsync, 150 ms apart", pacedRaw.median,
-                pacedRaw.p99, pacedRaw.max);
+    Figures raw{}, empty{}, full{};
     {
+        RawLog rawLog(dir, bytes);
         // The same commits without the worker thread, to show what the hand-over costs.
         sqlite::Error error;
-        auto store = OutboxStore::open(OutboxSettings{dir + "/direct", "", 90, 0, 80}, clock.wallMs(), error);
-        int64_t now = clock.wallMs();
-        auto direct = [&](int count, int paceMs) {
-            std::vector<double> us;
-            for (int i = 0; i < count && store; ++i) {
-                if (paceMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(paceMs));
-                Response r = sampleResponse(now + i, i);
-                auto t0 = Steady::now();
-                if (!store->insert(r, now, error)) break;
-                us.push_back(std::chrono::duration<double, std::micro>(Steady::now() - t0).count());
-                if ((i + 1) % 256 == 0) store->checkpoint();
-            }
-            return figures(us);
-        };
-        row("insert on the calling thread", direct(commits, 0), raw);
-        row("insert on the calling thread, paced", direct(paced, 150), pacedRaw);
-    }
-    Figures empty;
-    {
+        auto direct = OutboxStore::open(OutboxSettings{dir + "/direct", "", 90, 0, 80}, clock.wallMs(), error);
         Outbox outbox(OutboxSettings{dir + "/empty", "", 90, 0, 80}, clock);
-        empty = figures(outboxCommits(outbox, commits));
-        row("outbox commit, empty, back to back", empty, raw);
-        row("outbox commit, empty, 150 ms apart", figures(outboxCommits(outbox, paced, 150)), pacedRaw);
+        int64_t now = clock.wallMs();
+        int directCommits = 0;
+        std::vector<Contender> contenders = {
+            {"raw write+fsync (same bytes)", [&](int) { return rawLog.commitOne(); }},
+            {"insert on the calling thread",
+             [&](int i) {
+                 Response r = sampleResponse(now + i, i);
+                 auto t0 = Steady::now();
+                 if (!direct || !direct->insert(r, now, error)) std::exit(1);
+                 double us = std::chrono::duration<double, std::micro>(Steady::now() - t0).count();
+                 if (++directCommits % 256 == 0) direct->checkpoint();  // as the outbox does, outside the timing
+                 return us;
+             }},
+            {"outbox commit, empty", [&](int i) { return outboxCommit(outbox, now, i); }},
+        };
+        for (int pace : {0, 150}) {
+            std::printf(pace ? "  %d commits each, 150 ms apart:\n" : "  %d commits each, back to back:\n", pace ? paced : commits);
+            auto f = takeTurns(contenders, pace ? paced : commits, pace);
+            row(contenders[0].name, f[0], f[0]);
+            row(contenders[1].name, f[1], f[0]);
+            row(contenders[2].name, f[2], f[0]);
+            if (!pace) raw = f[0], empty = f[2];
+        }
     }
 
     {
@@ -215,15 +234,23 @@ int main(int argc, char** argv) {
     fill(dir + "/full", rows);
     std::printf("  (filled %d rows in %.1f s; database %.0f MiB)\n", rows, std::chrono::duration<double>(Steady::now() - t0).count(),
                 static_cast<double>(fs::file_size(dir + "/full/outbox.db")) / (1 << 20));
-    Figures full;
     {
+        RawLog rawLog(dir, bytes);
         Outbox outbox(OutboxSettings{dir + "/full", "", 90, 0, 80}, clock);
         (void)outbox.probe();
-        full = figures(outboxCommits(outbox, commits));
-        std::string name = "outbox commit, " + std::to_string(rows) + " rows, back to back";
-        row(name.c_str(), full, raw);
-        name = "outbox commit, " + std::to_string(rows) + " rows, 150 ms apart";
-        row(name.c_str(), figures(outboxCommits(outbox, paced, 150)), pacedRaw);
+        int64_t now = clock.wallMs();
+        std::string name = "outbox commit, " + std::to_string(rows) + " rows";
+        std::vector<Contender> contenders = {
+            {"raw write+fsync (same bytes)", [&](int) { return rawLog.commitOne(); }},
+            {name.c_str(), [&](int i) { return outboxCommit(outbox, now, i); }},
+        };
+        for (int pace : {0, 150}) {
+            std::printf(pace ? "  %d commits each, 150 ms apart:\n" : "  %d commits each, back to back:\n", pace ? paced : commits);
+            auto f = takeTurns(contenders, pace ? paced : commits, pace);
+            row(contenders[0].name, f[0], f[0]);
+            row(contenders[1].name, f[1], f[0]);
+            if (!pace) full = f[1];
+        }
     }
     std::printf("RESULT raw_median_us=%.1f raw_p99_us=%.1f empty_median_us=%.1f empty_p99_us=%.1f full_median_us=%.1f full_p99_us=%.1f\n",
                 raw.median, raw.p99, empty.median, empty.p99, full.median, full.p99);
