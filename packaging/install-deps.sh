@@ -13,8 +13,10 @@ build_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
   fonts-dejavu-core
 )
+# postgresql: the hub's tests start throwaway clusters of their own (tests/support/
+# postgres_server.cpp) on private ports; the package's default cluster is neither needed nor used.
 test_pkgs=(
-  zbar-tools sqlite3
+  zbar-tools sqlite3 postgresql postgresql-client nodejs npm
 )
 bench_pkgs=(
   xvfb xauth procps chromium nodejs
@@ -25,18 +27,28 @@ if [[ "${1:-}" == "--with-bench" ]]; then want+=("${bench_pkgs[@]}"); fi
 
 missing=()
 for p in "${want[@]}"; do
+  # A Node.js build that bundles npm (NodeSource's nodejs, as on our machines) conflicts with
+  # Debian's npm package: a working node / npm command is enough.
+  if [[ $p == nodejs || $p == npm ]] && command -v "${p/nodejs/node}" >/dev/null; then continue; fi
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
     missing+=("$p")
   fi
 done
 
-if ((${#missing[@]} == 0)); then
-  exit 0
+if ((${#missing[@]} > 0)); then
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=()
+  if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "install-deps: installing ${missing[*]}"
-sudo_cmd=()
-if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# npm packages of the web checks (Redocly CLI for OpenApi.Lint), exactly as locked; only when
+# node_modules is missing or older than the lock, so this stays quick.
+web="$(cd "$(dirname "$0")/.." && pwd)/tests/web"
+if [[ ! -d $web/node_modules || $web/package-lock.json -nt $web/node_modules ]]; then
+  echo "install-deps: npm ci in tests/web"
+  npm ci --prefix "$web" --no-audit --no-fund
+  touch "$web/node_modules"
+fi

@@ -96,6 +96,12 @@ std::unique_ptr<Statement> Db::prepare(std::string_view sql, Error& error) {
         error = errorFrom(sqlite3_extended_errcode(db_), "preparing " + std::string(sql.substr(0, 60)));
         return nullptr;
     }
+    // Blank SQL or only a comment compiles to no statement at all; a Statement around null
+    // would fail later in a confusing way.
+    if (!stmt) {
+        error = Error{ErrorKind::Other, SQLITE_MISUSE, "preparing \"" + std::string(sql.substr(0, 60)) + "\": no SQL statement in it"};
+        return nullptr;
+    }
     return std::unique_ptr<Statement>(new Statement(*this, stmt));
 }
 
@@ -120,6 +126,8 @@ std::optional<std::string> Db::queryText(std::string_view sql, Error& error) {
 }
 
 int64_t Db::changes() const { return sqlite3_changes64(db_); }
+
+int64_t Db::totalChanges() const { return sqlite3_total_changes64(db_); }
 
 bool Db::readOnly() const { return sqlite3_db_readonly(db_, "main") == 1; }
 
@@ -166,6 +174,10 @@ std::string Statement::columnText(int index) const {
 }
 
 bool Statement::columnIsNull(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }
+
+int Statement::columnCount() const { return sqlite3_column_count(stmt_); }
+
+int Statement::parameterCount() const { return sqlite3_bind_parameter_count(stmt_); }
 
 void Statement::reset() {
     sqlite3_reset(stmt_);

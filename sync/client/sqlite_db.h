@@ -60,6 +60,9 @@ public:
     [[nodiscard]] std::optional<std::string> queryText(std::string_view sql, Error& error);
     [[nodiscard]] Error errorFrom(int rc, std::string_view doing) const;
     [[nodiscard]] int64_t changes() const;
+    // Rows changed by every INSERT/UPDATE/DELETE since the connection opened. changes() keeps
+    // the count of the last write, so a statement that leaves this total alone changed nothing.
+    [[nodiscard]] int64_t totalChanges() const;
     // True when SQLite fell back to reading only (it does so quietly when the file or its
     // folder cannot be written).
     [[nodiscard]] bool readOnly() const;
@@ -88,6 +91,9 @@ public:
     [[nodiscard]] int64_t columnInt(int index) const;
     [[nodiscard]] std::string columnText(int index) const;
     [[nodiscard]] bool columnIsNull(int index) const;
+    // For callers that run SQL they did not write (the hub's generic connection).
+    [[nodiscard]] int columnCount() const;
+    [[nodiscard]] int parameterCount() const;
     // Ready for new bindings and a new run.
     void reset();
 

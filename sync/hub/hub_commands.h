@@ -1,0 +1,36 @@
+// The otklik-hub subcommands, one function each, so main.cpp only parses the command line.
+// Each returns the process exit code: 0 done, 1 failed (environment), 2 bad input.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace otklik::hub {
+
+struct ServeOptions {
+    std::string db;
+    std::string listen;  // "" = 0.0.0.0 with TLS, 127.0.0.1 without
+    int port = -1;       // -1 = 8443 with TLS, 8080 without
+    std::string certFile;
+    std::string keyFile;
+    unsigned threads = 4;
+    int poolSize = 8;
+    double rateLimit = 50;
+    unsigned idleTimeoutS = 15;
+    unsigned requestTimeoutS = 60;
+};
+
+int serve(const ServeOptions& options);
+int terminalAdd(const std::string& db, const std::string& id, const std::string& centre);
+int terminalList(const std::string& db, bool asJson);
+int terminalRevoke(const std::string& db, const std::string& id);
+int questionnaireSet(const std::string& db, const std::string& terminal, const std::string& centre, const std::string& file);
+int adminToken(const std::string& db);
+int exportResponses(const std::string& db, const std::string& format, const std::string& since, const std::string& centre,
+                    const std::string& terminal);
+
+// "2026-11-01" or "2026-11-01T08:00:00Z" → Unix milliseconds (UTC); nullopt if malformed.
+std::optional<int64_t> parseSince(const std::string& text);
+
+}  // namespace otklik::hub

@@ -1,0 +1,360 @@
+// The hub's store on top of the SQL pool: schema and migrations, terminals, questionnaires,
+// idempotent batch ingest, heartbeats and export queries (see hub_store.h).
+#include "hub_store.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "sync/protocol/crypto.h"
+
+namespace otklik::hub {
+
+namespace {
+
+// Schema versions in order; the hub upgrades a store forward and refuses a newer one.
+// Types and statements are the ones SQLite and PostgreSQL both accept.
+const char* const kMigrations[] = {
+    R"(
+CREATE TABLE terminals (
+    id TEXT PRIMARY KEY,
+    centre TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    qr_secret TEXT NOT NULL,
+    created_at_ms BIGINT NOT NULL,
+    revoked_at_ms BIGINT,
+    last_seen_ms BIGINT,
+    clock_offset_ms BIGINT,
+    high_water_seq BIGINT NOT NULL DEFAULT 0,
+    max_seq BIGINT NOT NULL DEFAULT 0,
+    reported_unsent BIGINT,
+    reported_oldest_unsent_s BIGINT,
+    reported_free_disk_bytes BIGINT,
+    uptime_s BIGINT,
+    version TEXT NOT NULL DEFAULT '',
+    config_error TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE questionnaires (
+    scope TEXT NOT NULL,
+    name TEXT NOT NULL,
+    body TEXT NOT NULL,
+    version TEXT NOT NULL,
+    set_at_ms BIGINT NOT NULL,
+    PRIMARY KEY (scope, name)
+);
+CREATE TABLE responses (
+    id TEXT PRIMARY KEY,
+    terminal_id TEXT NOT NULL REFERENCES terminals (id),
+    seq BIGINT NOT NULL,
+    centre TEXT NOT NULL,
+    service TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    status TEXT NOT NULL,
+    language TEXT NOT NULL,
+    questionnaire_id TEXT NOT NULL,
+    questionnaire_version TEXT NOT NULL,
+    completed_at_ms BIGINT NOT NULL,
+    received_at_ms BIGINT NOT NULL,
+    content_hash TEXT NOT NULL,
+    body TEXT NOT NULL,
+    UNIQUE (terminal_id, seq)
+);
+CREATE INDEX responses_completed ON responses (completed_at_ms, terminal_id, seq);
+CREATE INDEX responses_centre ON responses (centre, completed_at_ms);
+)",
+};
+constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
+
+std::optional<int64_t> optInt(const std::optional<std::string>& v) {
+    if (!v) return std::nullopt;
+    return std::stoll(*v);
+}
+
+constexpr const char* kTerminalColumns =
+    "id, centre, created_at_ms, revoked_at_ms, last_seen_ms, clock_offset_ms, high_water_seq, max_seq, reported_unsent, "
+    "reported_oldest_unsent_s, reported_free_disk_bytes, version, config_error";
+
+Terminal terminalFrom(const SqlRow& r) {
+    Terminal t;
+    t.id = r[0].value_or("");
+    t.centre = r[1].value_or("");
+    t.createdAtMs = optInt(r[2]).value_or(0);
+    t.revokedAtMs = optInt(r[3]);
+    t.lastSeenMs = optInt(r[4]);
+    t.clockOffsetMs = optInt(r[5]);
+    t.highWaterSeq = optInt(r[6]).value_or(0);
+    t.maxSeq = optInt(r[7]).value_or(0);
+    t.reportedUnsent = optInt(r[8]);
+    t.reportedOldestUnsentS = optInt(r[9]);
+    t.reportedFreeDiskBytes = optInt(r[10]);
+    t.version = r[11].value_or("");
+    t.configError = r[12].value_or("");
+    return t;
+}
+
+bool validTerminalId(const std::string& id) {
+    if (id.empty() || id.size() > 64) return false;
+    return std::all_of(id.begin(), id.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; });
+}
+
+bool validCentre(const std::string& centre) {
+    if (centre.empty() || centre.size() > 200) return false;
+    return std::none_of(centre.begin(), centre.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
+}
+
+}  // namespace
+
+const char* toString(ItemResult result) {
+    switch (result) {
+        case ItemResult::Stored: return "stored";
+        case ItemResult::Duplicate: return "duplicate";
+        case ItemResult::Rejected: return "rejected";
+    }
+    return "rejected";
+}
+
+HubStore::HubStore(std::shared_ptr<SqlPool> pool) : pool_(std::move(pool)) {}
+
+SqlDialect HubStore::dialect() const { return pool_->dialect(); }
+
+void HubStore::migrate() {
+    auto db = pool_->borrow();
+    db->script("CREATE TABLE IF NOT EXISTS hub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    SqlTransaction tx(*db);
+    int version = static_cast<int>(db->query("SELECT value FROM hub_meta WHERE key = 'schema_version'").scalarInt(0));
+    if (version > kSchemaVersion)
+        throw SqlError("the hub database has schema version " + std::to_string(version) + ", newer than this otklik-hub (" +
+                           std::to_string(kSchemaVersion) + ") understands — run the newer otklik-hub, or restore a backup",
+                       false);
+    for (int v = version; v < kSchemaVersion; ++v) db->script(kMigrations[v]);
+    if (version == 0) db->query("INSERT INTO hub_meta (key, value) VALUES ('schema_version', ?)", {std::to_string(kSchemaVersion)});
+    else if (version < kSchemaVersion)
+        db->query("UPDATE hub_meta SET value = ? WHERE key = 'schema_version'", {std::to_string(kSchemaVersion)});
+    tx.commit();
+}
+
+void HubStore::ping() {
+    auto db = pool_->borrow();
+    db->query("SELECT 1");
+}
+
+NewTerminalSecrets HubStore::addTerminal(const std::string& id, const std::string& centre, int64_t nowMs) {
+    if (!validTerminalId(id))
+        throw std::invalid_argument("terminal id \"" + id + "\" is not valid: use 1-64 letters, digits, '-', '_' or '.'");
+    if (!validCentre(centre)) throw std::invalid_argument("centre name must be 1-200 characters without control characters");
+    NewTerminalSecrets secrets{"otk_" + randomToken(32), randomToken(32)};
+    auto db = pool_->borrow();
+    auto inserted = db->query(
+        "INSERT INTO terminals (id, centre, token_hash, qr_secret, created_at_ms) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING RETURNING id",
+        {id, centre, sha256Hex(secrets.token), secrets.qrSecret, nowMs});
+    if (inserted.rows.empty())
+        throw std::invalid_argument("terminal \"" + id + "\" already exists: revoke it and add it under a new id to issue new secrets");
+    return secrets;
+}
+
+std::vector<Terminal> HubStore::terminals() {
+    auto db = pool_->borrow();
+    std::vector<Terminal> out;
+    for (const auto& row : db->query(std::string("SELECT ") + kTerminalColumns + " FROM terminals ORDER BY centre, id").rows)
+        out.push_back(terminalFrom(row));
+    return out;
+}
+
+std::optional<Terminal> HubStore::terminal(const std::string& id) {
+    auto db = pool_->borrow();
+    auto rows = db->query(std::string("SELECT ") + kTerminalColumns + " FROM terminals WHERE id = ?", {id});
+    if (rows.rows.empty()) return std::nullopt;
+    return terminalFrom(rows.rows[0]);
+}
+
+bool HubStore::revokeTerminal(const std::string& id, int64_t nowMs) {
+    auto db = pool_->borrow();
+    auto result = db->query("UPDATE terminals SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL", {nowMs, id});
+    if (result.affected > 0) return true;
+    return !db->query("SELECT id FROM terminals WHERE id = ?", {id}).rows.empty();  // already revoked
+}
+
+std::optional<Terminal> HubStore::terminalByTokenHash(const std::string& tokenHash) {
+    auto db = pool_->borrow();
+    auto rows = db->query(std::string("SELECT ") + kTerminalColumns + " FROM terminals WHERE token_hash = ?", {tokenHash});
+    if (rows.rows.empty()) return std::nullopt;
+    return terminalFrom(rows.rows[0]);
+}
+
+std::optional<std::string> HubStore::qrSecret(const std::string& terminalId) {
+    auto db = pool_->borrow();
+    return db->query("SELECT qr_secret FROM terminals WHERE id = ?", {terminalId}).scalar();
+}
+
+void HubStore::setQuestionnaire(const std::string& scope, const std::string& name, const std::string& json, const std::string& version,
+                                int64_t nowMs) {
+    if (scope != "terminal" && scope != "centre") throw std::invalid_argument("scope must be terminal or centre");
+    auto db = pool_->borrow();
+    SqlTransaction tx(*db);
+    db->query("DELETE FROM questionnaires WHERE scope = ? AND name = ?", {scope, name});
+    db->query("INSERT INTO questionnaires (scope, name, body, version, set_at_ms) VALUES (?, ?, ?, ?, ?)", {scope, name, json, version, nowMs});
+    tx.commit();
+}
+
+AssignedConfig HubStore::configFor(const Terminal& terminal) {
+    auto db = pool_->borrow();
+    for (auto [scope, name] : {std::pair<const char*, const std::string&>{"terminal", terminal.id}, {"centre", terminal.centre}}) {
+        auto rows = db->query("SELECT body, version FROM questionnaires WHERE scope = ? AND name = ?", {std::string(scope), name});
+        if (!rows.rows.empty()) return {scope, rows.rows[0][0].value_or(""), rows.rows[0][1].value_or("")};
+    }
+    return {};
+}
+
+BatchOutcome HubStore::storeBatch(const std::string& terminalId, const std::string& centre, const std::vector<BatchItem>& items,
+                                  int64_t nowMs) {
+    BatchOutcome outcome;
+    auto db = pool_->borrow();
+    SqlTransaction tx(*db);
+    // Batches of one terminal take turns (row lock on PostgreSQL; SQLite has one writer anyway),
+    // so the high-water mark below is computed from a stable view.
+    std::string lock = std::string("SELECT high_water_seq, max_seq FROM terminals WHERE id = ?") +
+                       (db->dialect() == SqlDialect::Postgres ? " FOR UPDATE" : "");
+    auto marks = db->query(lock, {terminalId});
+    if (marks.rows.empty()) throw std::invalid_argument("unknown terminal " + terminalId);
+    int64_t highWater = optInt(marks.rows[0][0]).value_or(0);
+    int64_t maxSeq = optInt(marks.rows[0][1]).value_or(0);
+
+    for (const auto& batchItem : items) {
+        if (!batchItem.response) {
+            outcome.items.push_back(batchItem.rejected);
+            continue;
+        }
+        const IncomingResponse& r = *batchItem.response;
+        ItemOutcome item{r.id, r.seq, ItemResult::Stored, {}, false};
+        auto inserted = db->query(
+            "INSERT INTO responses (id, terminal_id, seq, centre, service, channel, status, language, questionnaire_id, "
+            "questionnaire_version, completed_at_ms, received_at_ms, content_hash, body) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING seq",
+            {r.id, terminalId, r.seq, centre, r.service, r.channel, r.status, r.language, r.questionnaireId, r.questionnaireVersion,
+             r.completedAtMs, nowMs, r.contentHash, r.body});
+        if (inserted.rows.empty()) {
+            // Already there: the same response again (a retry whose reply was lost), or a clash.
+            auto known = db->query("SELECT terminal_id, seq, content_hash FROM responses WHERE id = ?", {r.id});
+            if (!known.rows.empty()) {
+                const auto& k = known.rows[0];
+                if (k[0] == terminalId && optInt(k[1]) == r.seq && k[2] == r.contentHash) {
+                    item.result = ItemResult::Duplicate;
+                } else {
+                    item.result = ItemResult::Rejected;
+                    item.conflict = true;
+                    item.reason = "conflict: a response with this id is already stored with different content; the stored one is kept";
+                }
+            } else {
+                auto holder = db->query("SELECT id FROM responses WHERE terminal_id = ? AND seq = ?", {terminalId, r.seq}).scalar();
+                item.result = ItemResult::Rejected;
+                item.conflict = true;
+                item.reason = "conflict: seq " + std::to_string(r.seq) + " is already held by response " + holder.value_or("?");
+            }
+        } else {
+            maxSeq = std::max(maxSeq, r.seq);
+        }
+        outcome.items.push_back(std::move(item));
+    }
+
+    // Advance the gap-free high-water mark over whatever is now contiguous.
+    for (;;) {
+        auto next = db->query("SELECT seq FROM responses WHERE terminal_id = ? AND seq > ? ORDER BY seq LIMIT 1000", {terminalId, highWater});
+        bool gap = false;
+        for (const auto& row : next.rows) {
+            int64_t seq = optInt(row[0]).value_or(0);
+            if (seq != highWater + 1) {
+                gap = true;
+                break;
+            }
+            highWater = seq;
+        }
+        if (gap || next.rows.size() < 1000) break;
+    }
+    db->query("UPDATE terminals SET high_water_seq = ?, max_seq = ?, last_seen_ms = ? WHERE id = ?", {highWater, maxSeq, nowMs, terminalId});
+    tx.commit();
+
+    outcome.highWaterSeq = highWater;
+    return outcome;
+}
+
+void HubStore::recordHeartbeat(const std::string& terminalId, const Heartbeat& h, int64_t nowMs) {
+    auto db = pool_->borrow();
+    db->query(
+        "UPDATE terminals SET last_seen_ms = ?, clock_offset_ms = ?, reported_unsent = ?, reported_oldest_unsent_s = ?, "
+        "reported_free_disk_bytes = ?, uptime_s = ?, version = ?, config_error = ? WHERE id = ?",
+        {nowMs, nowMs - h.terminalTimeMs, h.unsent, h.oldestUnsentS, h.freeDiskBytes, h.uptimeS, h.version, h.configError, terminalId});
+}
+
+void HubStore::setAdminTokenHash(const std::string& hash) {
+    auto db = pool_->borrow();
+    SqlTransaction tx(*db);
+    db->query("DELETE FROM hub_meta WHERE key = 'admin_token_sha256'");
+    db->query("INSERT INTO hub_meta (key, value) VALUES ('admin_token_sha256', ?)", {hash});
+    tx.commit();
+}
+
+std::optional<std::string> HubStore::adminTokenHash() {
+    auto db = pool_->borrow();
+    return db->query("SELECT value FROM hub_meta WHERE key = 'admin_token_sha256'").scalar();
+}
+
+void HubStore::exportRows(const ExportFilter& filter, const std::function<void(const StoredRow&)>& row) {
+    // Keyset pages, so a large export neither holds every row in memory nor rescans.
+    std::string where = " WHERE 1 = 1";
+    std::vector<SqlValue> base;
+    if (filter.sinceMs) {
+        where += " AND completed_at_ms >= ?";
+        base.emplace_back(*filter.sinceMs);
+    }
+    if (!filter.centre.empty()) {
+        where += " AND centre = ?";
+        base.emplace_back(filter.centre);
+    }
+    if (!filter.terminal.empty()) {
+        where += " AND terminal_id = ?";
+        base.emplace_back(filter.terminal);
+    }
+    constexpr int kPage = 2000;
+    std::optional<std::tuple<int64_t, std::string, int64_t>> after;
+    for (;;) {
+        std::vector<SqlValue> params = base;
+        std::string sql =
+            "SELECT id, terminal_id, centre, seq, service, channel, status, completed_at_ms, received_at_ms, body FROM responses" + where;
+        if (after) {
+            sql += " AND (completed_at_ms > ? OR (completed_at_ms = ? AND (terminal_id > ? OR (terminal_id = ? AND seq > ?))))";
+            auto& [at, term, seq] = *after;
+            params.insert(params.end(), {at, at, term, term, seq});
+        }
+        sql += " ORDER BY completed_at_ms, terminal_id, seq LIMIT " + std::to_string(kPage);
+        auto page = pool_->borrow()->query(sql, params);
+        for (const auto& r : page.rows) {
+            StoredRow s{r[0].value_or(""), r[1].value_or(""), r[2].value_or(""), optInt(r[3]).value_or(0), r[4].value_or(""),
+                        r[5].value_or(""), r[6].value_or(""), optInt(r[7]).value_or(0), optInt(r[8]).value_or(0), r[9].value_or("")};
+            after = {s.completedAtMs, s.terminalId, s.seq};
+            row(s);
+        }
+        if (page.rows.size() < kPage) break;
+    }
+}
+
+int64_t HubStore::responseCount() { return pool_->borrow()->query("SELECT COUNT(*) FROM responses").scalarInt(0); }
+
+std::vector<int64_t> HubStore::missingSeqs(const std::string& terminalId, int limit) {
+    std::vector<int64_t> missing;
+    auto t = terminal(terminalId);
+    if (!t) return missing;
+    int64_t expected = t->highWaterSeq + 1;
+    auto db = pool_->borrow();
+    while (expected <= t->maxSeq && static_cast<int>(missing.size()) < limit) {
+        auto rows = db->query("SELECT seq FROM responses WHERE terminal_id = ? AND seq >= ? ORDER BY seq LIMIT 1000", {terminalId, expected});
+        if (rows.rows.empty()) break;
+        for (const auto& r : rows.rows) {
+            int64_t seq = optInt(r[0]).value_or(0);
+            for (; expected < seq && static_cast<int>(missing.size()) < limit; ++expected) missing.push_back(expected);
+            expected = seq + 1;
+        }
+    }
+    return missing;
+}
+
+}  // namespace otklik::hub

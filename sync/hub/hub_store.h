@@ -1,0 +1,164 @@
+// The hub's data: terminals and their secrets, questionnaires, stored responses, heartbeats.
+// Written once in the SQL both SQLite and PostgreSQL accept (sql.h), so the same code and the
+// same tests run on the embedded file and on a server. Thread-safe: every call borrows a
+// connection from the pool for its duration.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sync/hub/sql_pool.h"
+
+namespace otklik::hub {
+
+struct Terminal {
+    std::string id;
+    std::string centre;
+    int64_t createdAtMs = 0;
+    std::optional<int64_t> revokedAtMs;
+    std::optional<int64_t> lastSeenMs;
+    std::optional<int64_t> clockOffsetMs;  // hub clock minus terminal clock at the last heartbeat
+    int64_t highWaterSeq = 0;              // every seq 1..highWaterSeq is stored
+    int64_t maxSeq = 0;                    // the highest seq stored (above highWaterSeq = gaps)
+    std::optional<int64_t> reportedUnsent; // from the last heartbeat
+    std::optional<int64_t> reportedOldestUnsentS;
+    std::optional<int64_t> reportedFreeDiskBytes;
+    std::string version;                   // software version from the last heartbeat
+    std::string configError;               // a refused config the terminal reported, if any
+};
+
+// What `terminal add` prints once; only hashes of the token stay in the store.
+struct NewTerminalSecrets {
+    std::string token;
+    std::string qrSecret;
+};
+
+// One item of a batch, as the API reports it.
+enum class ItemResult { Stored, Duplicate, Rejected };
+const char* toString(ItemResult result);
+
+struct ItemOutcome {
+    std::string id;  // as sent (may be empty when the item had none)
+    int64_t seq = 0;
+    ItemResult result = ItemResult::Rejected;
+    std::string reason;  // for Rejected: what is wrong, in words the terminal can log
+    bool conflict = false;
+};
+
+struct BatchOutcome {
+    std::vector<ItemOutcome> items;
+    int64_t highWaterSeq = 0;
+};
+
+// A response validated by the API, ready to store.
+struct IncomingResponse {
+    std::string id;
+    int64_t seq = 0;
+    std::string service;
+    std::string channel;
+    std::string status;
+    std::string language;
+    std::string questionnaireId;
+    std::string questionnaireVersion;
+    int64_t completedAtMs = 0;
+    std::string body;         // canonical JSON of the response as received
+    std::string contentHash;  // sha256 of body
+};
+
+// One item of a batch in request order: a valid response to store, or one that validation
+// already rejected (its outcome passes through, so the reply keeps the request's order).
+struct BatchItem {
+    std::optional<IncomingResponse> response;
+    ItemOutcome rejected;
+};
+
+struct Heartbeat {
+    std::string version;
+    int64_t uptimeS = 0;
+    int64_t unsent = 0;
+    int64_t oldestUnsentS = 0;
+    int64_t freeDiskBytes = 0;
+    int64_t terminalTimeMs = 0;
+    std::string configError;
+};
+
+// A stored response with where it came from, for export and the results page.
+struct StoredRow {
+    std::string id;
+    std::string terminalId;
+    std::string centre;
+    int64_t seq = 0;
+    std::string service;
+    std::string channel;
+    std::string status;
+    int64_t completedAtMs = 0;
+    int64_t receivedAtMs = 0;
+    std::string body;  // the response JSON as received
+};
+
+struct ExportFilter {
+    std::optional<int64_t> sinceMs;  // completed at or after
+    std::string centre;              // "" = all
+    std::string terminal;            // "" = all
+};
+
+// The questionnaire a terminal should run: its own, else its centre's, else none.
+struct AssignedConfig {
+    std::string scope;  // "terminal" / "centre" / "" (none set)
+    std::string questionnaireJson;
+    std::string version;
+};
+
+class HubStore {
+public:
+    explicit HubStore(std::shared_ptr<SqlPool> pool);
+
+    // Creates or upgrades the schema; throws SqlError (with what to fix) when it cannot, or
+    // when the database was written by a newer hub.
+    void migrate();
+    [[nodiscard]] SqlDialect dialect() const;
+    // A trivial query, for /healthz.
+    void ping();
+
+    // Terminals. add() throws std::invalid_argument if the id exists or is malformed.
+    NewTerminalSecrets addTerminal(const std::string& id, const std::string& centre, int64_t nowMs);
+    std::vector<Terminal> terminals();
+    std::optional<Terminal> terminal(const std::string& id);
+    bool revokeTerminal(const std::string& id, int64_t nowMs);  // false if unknown
+    // The terminal whose token hashes to `tokenHash`, revoked ones included (the caller says 403).
+    std::optional<Terminal> terminalByTokenHash(const std::string& tokenHash);
+    std::optional<std::string> qrSecret(const std::string& terminalId);
+
+    // Questionnaires: `scope` "terminal" or "centre"; `name` the terminal id or centre name.
+    void setQuestionnaire(const std::string& scope, const std::string& name, const std::string& json, const std::string& version,
+                          int64_t nowMs);
+    AssignedConfig configFor(const Terminal& terminal);
+
+    // Stores a batch for one terminal in one transaction: new ids stored, known ids with the
+    // same content reported as duplicates, with different content (or a seq already used by
+    // another id) rejected as conflicts; then advances the terminal's high-water seq.
+    BatchOutcome storeBatch(const std::string& terminalId, const std::string& centre, const std::vector<BatchItem>& items, int64_t nowMs);
+
+    void recordHeartbeat(const std::string& terminalId, const Heartbeat& heartbeat, int64_t nowMs);
+
+    // Admin token (for /results): only its hash is kept.
+    void setAdminTokenHash(const std::string& hash);
+    std::optional<std::string> adminTokenHash();
+
+    // Responses in (completed_at, terminal, seq) order, streamed to `row`.
+    void exportRows(const ExportFilter& filter, const std::function<void(const StoredRow&)>& row);
+    int64_t responseCount();
+    // Which seqs between 1 and maxSeq are missing for a terminal (at most `limit` listed).
+    std::vector<int64_t> missingSeqs(const std::string& terminalId, int limit);
+
+private:
+    std::shared_ptr<SqlPool> pool_;
+};
+
+}  // namespace otklik::hub

@@ -1,0 +1,92 @@
+// otklik-hub: the central server and its administration commands. Parses the command line
+// and calls hub_commands.h; nothing else lives here.
+#include <CLI/CLI.hpp>
+
+#include "platform/log.h"
+#include "sync/hub/hub_commands.h"
+
+int main(int argc, char** argv) {
+    using namespace otklik::hub;
+    otklik::log::setProgram("otklik-hub");
+    CLI::App app{"otklik-hub: receives responses from Otklik terminals, serves their configuration, shows results"};
+    app.require_subcommand(1);
+    std::string db = "otklik-hub.db";
+    auto addDb = [&](CLI::App* command) {
+        command->add_option("--db", db, "SQLite file, or a postgresql:// URL")->envname("OTKLIK_HUB_DB")->capture_default_str();
+    };
+
+    ServeOptions serveOptions;
+    auto* serveCommand = app.add_subcommand("serve", "Run the server");
+    addDb(serveCommand);
+    serveCommand->add_option("--listen", serveOptions.listen, "Address to listen on (default 0.0.0.0 with TLS, 127.0.0.1 without)");
+    serveCommand->add_option("--port", serveOptions.port, "Port (default 8443 with TLS, 8080 without; 0 = any free port)");
+    serveCommand->add_option("--cert", serveOptions.certFile, "TLS certificate chain (PEM)")->check(CLI::ExistingFile);
+    serveCommand->add_option("--key", serveOptions.keyFile, "TLS private key (PEM)")->check(CLI::ExistingFile);
+    serveCommand->add_option("--threads", serveOptions.threads, "HTTP worker threads")->check(CLI::Range(1u, 64u))->capture_default_str();
+    serveCommand->add_option("--pool", serveOptions.poolSize, "PostgreSQL connections")->check(CLI::Range(1, 256))->capture_default_str();
+    serveCommand->add_option("--rate-limit", serveOptions.rateLimit, "Requests per second per terminal (0 = no limit)")
+        ->check(CLI::Range(0.0, 100000.0))
+        ->capture_default_str();
+    serveCommand->add_option("--idle-timeout", serveOptions.idleTimeoutS, "Seconds a silent connection is kept")
+        ->check(CLI::Range(1u, 3600u))
+        ->capture_default_str();
+    serveCommand->add_option("--request-timeout", serveOptions.requestTimeoutS, "Seconds a request body may take to arrive")
+        ->check(CLI::Range(1u, 3600u))
+        ->capture_default_str();
+
+    auto* terminalCommand = app.add_subcommand("terminal", "Enrol, list and revoke terminals");
+    terminalCommand->require_subcommand(1);
+    std::string id, centre;
+    auto* add = terminalCommand->add_subcommand("add", "Enrol a terminal; prints its token and QR secret once");
+    addDb(add);
+    add->add_option("id", id, "Terminal id: letters, digits, - _ .")->required();
+    add->add_option("--centre", centre, "The centre it stands in")->required();
+    bool asJson = false;
+    auto* list = terminalCommand->add_subcommand("list", "List terminals");
+    addDb(list);
+    list->add_flag("--json", asJson, "One JSON object per line");
+    auto* revoke = terminalCommand->add_subcommand("revoke", "Refuse a terminal's token from now on");
+    addDb(revoke);
+    revoke->add_option("id", id, "Terminal id")->required();
+
+    auto* questionnaireCommand = app.add_subcommand("questionnaire", "Assign questionnaires");
+    questionnaireCommand->require_subcommand(1);
+    std::string file, forTerminal, forCentre;
+    auto* set = questionnaireCommand->add_subcommand("set", "Validate a questionnaire file and assign it to a terminal or a centre");
+    addDb(set);
+    auto* byTerminal = set->add_option("--terminal", forTerminal, "Terminal id");
+    auto* byCentre = set->add_option("--centre", forCentre, "Centre name");
+    byTerminal->excludes(byCentre);
+    set->add_option("file", file, "Questionnaire JSON (docs/questionnaire.md)")->required();
+
+    auto* adminCommand = app.add_subcommand("admin-token", "Make a new admin token for /results (the old one stops working)");
+    addDb(adminCommand);
+
+    std::string format = "jsonl", since;
+    auto* exportCommand = app.add_subcommand("export", "Write stored responses to stdout");
+    addDb(exportCommand);
+    exportCommand->add_option("--format", format, "jsonl or csv")->check(CLI::IsMember({"jsonl", "csv"}))->capture_default_str();
+    exportCommand->add_option("--since", since, "Only responses completed on or after this date (YYYY-MM-DD, UTC)");
+    exportCommand->add_option("--centre", forCentre, "Only this centre");
+    exportCommand->add_option("--terminal", forTerminal, "Only this terminal");
+
+    CLI11_PARSE(app, argc, argv);
+
+    if (serveCommand->parsed()) {
+        serveOptions.db = db;
+        return serve(serveOptions);
+    }
+    if (add->parsed()) return terminalAdd(db, id, centre);
+    if (list->parsed()) return terminalList(db, asJson);
+    if (revoke->parsed()) return terminalRevoke(db, id);
+    if (set->parsed()) {
+        if (forTerminal.empty() == forCentre.empty()) {
+            std::fprintf(stderr, "otklik-hub: say which terminal or centre gets the questionnaire: --terminal ID or --centre NAME\n");
+            return 2;
+        }
+        return questionnaireSet(db, forTerminal, forCentre, file);
+    }
+    if (adminCommand->parsed()) return adminToken(db);
+    if (exportCommand->parsed()) return exportResponses(db, format, since, forCentre, forTerminal);
+    return 2;
+}

@@ -1,0 +1,42 @@
+// Per-terminal request rate limit (token bucket): a terminal stuck in a retry loop, or a
+// leaked token, cannot take the hub's capacity from the others. Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace otklik::hub {
+
+class RateLimiter {
+public:
+    RateLimiter(double perSecond, double burst) : perSecond_(perSecond), burst_(burst) {}
+
+    // True if `key` may make a request at `nowMs`; otherwise `retryAfterS` says when it may.
+    bool allow(const std::string& key, int64_t nowMs, int& retryAfterS) {
+        if (perSecond_ <= 0) return true;  // 0 = no limit
+        std::lock_guard lock(mutex_);
+        Bucket& b = buckets_.try_emplace(key, Bucket{burst_, nowMs}).first->second;
+        b.tokens = std::min(burst_, b.tokens + static_cast<double>(nowMs - b.atMs) / 1000.0 * perSecond_);
+        b.atMs = nowMs;
+        if (b.tokens >= 1.0) {
+            b.tokens -= 1.0;
+            return true;
+        }
+        retryAfterS = static_cast<int>((1.0 - b.tokens) / perSecond_) + 1;
+        return false;
+    }
+
+private:
+    struct Bucket {
+        double tokens;
+        int64_t atMs;
+    };
+    double perSecond_;
+    double burst_;
+    std::mutex mutex_;
+    std::unordered_map<std::string, Bucket> buckets_;
+};
+
+}  // namespace otklik::hub

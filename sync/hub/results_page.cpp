@@ -1,0 +1,700 @@
+// HTML for the hub's browser routes: results, sign-in, errors. Everything is built as one
+// string; every value from outside goes through htmlEscape. Bars are drawn with width classes
+// (.w0 … .w100) rather than style attributes, so a hash-based CSP allows the page as it is,
+// and every bar has its number in text beside it (readable without colour, and by a screen
+// reader: the bars themselves are aria-hidden).
+#include "sync/hub/results_page.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "sync/protocol/crypto.h"
+#include "sync/protocol/response.h"
+
+namespace otklik::hub {
+
+// ------------------------------------------------------------------ small formatting helpers
+
+std::string htmlEscape(std::string_view text) {
+    std::string out;
+    out.reserve(text.size() + text.size() / 8);
+    for (char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string formatAge(int64_t ageMs) {
+    int64_t s = ageMs / 1000;
+    if (s < 60) return "just now";
+    if (s < 3600) return std::to_string(s / 60) + " min ago";
+    if (s < 48 * 3600) return std::to_string(s / 3600) + " h ago";
+    return std::to_string(s / 86400) + " days ago";
+}
+
+std::string formatDuration(int64_t seconds) {
+    if (seconds < 0) seconds = 0;
+    if (seconds < 60) return std::to_string(seconds) + " s";
+    if (seconds < 3600) return std::to_string(seconds / 60) + " min";
+    if (seconds < 48 * 3600) return std::to_string(seconds / 3600) + " h";
+    return std::to_string(seconds / 86400) + " days";
+}
+
+std::string formatDate(int64_t unixMs) {
+    return formatUtc(unixMs).substr(0, 10);
+}
+
+namespace {
+
+std::string h(std::string_view s) { return htmlEscape(s); }
+
+// 1234567 -> "1,234,567"
+std::string count(int64_t n) {
+    std::string digits = std::to_string(n < 0 ? -n : n);
+    std::string out;
+    for (size_t i = 0; i < digits.size(); ++i) {
+        if (i && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return n < 0 ? "−" + out : out;
+}
+
+std::string fixed(double v, int decimals) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
+    return buffer;
+}
+
+std::string percent(double share) {
+    if (share <= 0) return "0%";
+    if (share < 0.005) return "&lt;1%";
+    return std::to_string(int(std::lround(share * 100))) + "%";
+}
+
+std::string ratio(int64_t part, int64_t whole) {
+    return whole ? percent(double(part) / double(whole)) : "—";
+}
+
+// Width class of a bar for a share 0..1.
+std::string width(double share) {
+    long w = std::lround(std::clamp(share, 0.0, 1.0) * 100);
+    if (w == 0 && share > 0) w = 1;  // a non-zero value stays visible
+    return "w" + std::to_string(w);
+}
+
+std::string mean(const ScaleStats& s) {
+    return s.answered ? fixed(s.mean(), 2) : "—";
+}
+
+// A colour band for a mean, with the word for it (so it is not told by colour alone).
+const char* meanBand(const ScaleStats& s) {
+    if (!s.answered) return "m0";
+    double m = s.mean();
+    if (m >= 4.5) return "m5";
+    if (m >= 4.0) return "m4";
+    if (m >= 3.0) return "m3";
+    return "m1";
+}
+
+std::string monthDay(int64_t unixMs) {
+    static const char* months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    std::string iso = formatUtc(unixMs);
+    int month = std::stoi(iso.substr(5, 2));
+    int day = std::stoi(iso.substr(8, 2));
+    return std::to_string(day) + " " + months[(month - 1) % 12] + " " + iso.substr(0, 4);
+}
+
+std::string dateTime(int64_t unixMs) {
+    std::string iso = formatUtc(unixMs);
+    return monthDay(unixMs) + ", " + iso.substr(11, 5) + " UTC";
+}
+
+std::string offset(int64_t ms) {
+    std::string sign = ms < 0 ? "−" : "+";
+    int64_t a = ms < 0 ? -ms : ms;
+    if (a < 1000) return sign + std::to_string(a) + " ms";
+    if (a < 60000) return sign + fixed(double(a) / 1000.0, 1) + " s";
+    if (a < 3600000) return sign + std::to_string(a / 60000) + " min";
+    return sign + fixed(double(a) / 3600000.0, 1) + " h";
+}
+
+std::string bytes(int64_t b) {
+    if (b >= int64_t(1) << 30) return fixed(double(b) / double(int64_t(1) << 30), 1) + " GB";
+    if (b >= int64_t(1) << 20) return std::to_string(b >> 20) + " MB";
+    return std::to_string(b >> 10) + " KB";
+}
+
+std::string base64(const std::string& raw) {
+    static const char* table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    size_t i = 0;
+    for (; i + 2 < raw.size(); i += 3) {
+        uint32_t v = (uint32_t(uint8_t(raw[i])) << 16) | (uint32_t(uint8_t(raw[i + 1])) << 8) | uint8_t(raw[i + 2]);
+        for (int k = 18; k >= 0; k -= 6) out += table[(v >> k) & 63];
+    }
+    if (i + 1 == raw.size()) {
+        uint32_t v = uint32_t(uint8_t(raw[i])) << 16;
+        out += table[(v >> 18) & 63];
+        out += table[(v >> 12) & 63];
+        out += "==";
+    } else if (i + 2 == raw.size()) {
+        uint32_t v = (uint32_t(uint8_t(raw[i])) << 16) | (uint32_t(uint8_t(raw[i + 1])) << 8);
+        out += table[(v >> 18) & 63];
+        out += table[(v >> 12) & 63];
+        out += table[(v >> 6) & 63];
+        out += '=';
+    }
+    return out;
+}
+
+// ------------------------------------------------------------------ the stylesheet
+
+std::string buildStylesheet() {
+    std::string css = R"CSS(
+:root{--ink:#1b1f24;--muted:#57606a;--line:#d8dee4;--soft:#eef1f4;--bg:#f6f8fa;--card:#fff;--navy:#0f2a44;--link:#0b5cad;
+--r1:#b42318;--r2:#e8590c;--r3:#f0b429;--r4:#5c9a2e;--r5:#1e6b34;--warn:#7a4100;--warn-bg:#fff3d6;--bad:#a11a12;--bad-bg:#fdebe9;--ok:#1e6b34}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
+body{margin:0;background:var(--bg);color:var(--ink);font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Helvetica Neue","DejaVu Sans",Arial,sans-serif}
+a{color:var(--link)}
+a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,summary:focus-visible{outline:3px solid #f0b429;outline-offset:2px}
+.wrap{max-width:1180px;margin:0 auto;padding:0 16px}
+.skip{position:absolute;left:-999px;top:8px;background:#fff;color:var(--ink);padding:8px 12px;border-radius:6px;z-index:2}
+.skip:focus{left:8px}
+.sr{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}
+.top{background:var(--navy);color:#fff;padding:22px 0 18px}
+.top h1{margin:0;font-size:1.625rem;line-height:1.2;font-weight:700;letter-spacing:-.01em}
+.top .period{margin:6px 0 0;color:#d3deea;font-size:.9375rem}
+.top .period b{color:#fff;font-weight:600}
+.filter{display:flex;flex-wrap:wrap;align-items:flex-end;gap:10px 14px;margin-top:16px}
+.filter label{display:flex;flex-direction:column;gap:4px;font-size:.8125rem;color:#d3deea;font-weight:600}
+.filter input,.filter select{font:inherit;font-size:1rem;color:var(--ink);background:#fff;border:1px solid #9ab3cf;border-radius:8px;padding:7px 10px;min-height:44px;min-width:10rem;max-width:100%}
+button,.button{font:inherit;font-weight:600;color:#fff;background:var(--link);border:0;border-radius:8px;padding:9px 18px;min-height:44px;cursor:pointer}
+.filter button{background:#fff;color:var(--navy)}
+nav.toc{border-bottom:1px solid var(--line);background:#fff}
+nav.toc ul{list-style:none;margin:0 auto;padding:0 16px;max-width:1180px;display:flex;gap:4px 18px;flex-wrap:wrap}
+nav.toc a{display:inline-block;padding:10px 0;font-size:.9375rem;text-decoration:none;font-weight:600}
+nav.toc a:hover{text-decoration:underline}
+main{padding:20px 0 40px}
+section{margin:0 0 28px}
+h2{font-size:1.3125rem;line-height:1.3;margin:0 0 12px;letter-spacing:-.005em}
+h3{font-size:1.0625rem;margin:0 0 10px}
+.centre>h2{padding-top:8px;border-top:3px solid var(--navy)}
+.lead{margin:-4px 0 14px;color:var(--muted)}
+.panel{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:16px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(200px,1fr));gap:12px;margin:0 0 16px}
+.card{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:14px 16px}
+.card .k{margin:0;color:var(--muted);font-size:.8125rem;font-weight:600;text-transform:uppercase;letter-spacing:.05em}
+.card .v{margin:2px 0 0;font-size:2rem;line-height:1.15;font-weight:700;font-variant-numeric:tabular-nums}
+.card .v small{font-size:1rem;color:var(--muted);font-weight:600}
+.card .s{margin:4px 0 0;color:var(--muted);font-size:.875rem}
+.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:16px;align-items:start}
+.tablebox{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:4px 0 0;overflow-x:auto}
+table{width:100%;border-collapse:collapse}
+caption{text-align:left;padding:10px 14px 8px;color:var(--muted);font-size:.875rem;caption-side:top}
+caption b{color:var(--ink);font-size:1rem;display:block}
+th,td{padding:9px 14px;border-top:1px solid var(--line);text-align:left;vertical-align:middle}
+thead th{border-top:0;padding-top:6px;padding-bottom:6px;font-size:.75rem;text-transform:uppercase;letter-spacing:.05em;color:var(--muted);font-weight:700;background:var(--soft);white-space:nowrap}
+tbody th{font-weight:600}
+.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.barcell{min-width:170px;width:30%}
+.muted{color:var(--muted)}
+.small{font-size:.8125rem}
+.mean{font-weight:700;font-variant-numeric:tabular-nums}
+.mean::before{content:"";display:inline-block;width:.6em;height:.6em;border-radius:50%;margin-right:6px;vertical-align:.05em;background:var(--line)}
+.m1::before{background:var(--r1)}.m3::before{background:var(--r3)}.m4::before{background:var(--r4)}.m5::before{background:var(--r5)}
+.bar{display:flex;height:12px;border-radius:6px;overflow:hidden;background:var(--soft);min-width:100px}
+.bar>span{display:block;height:100%}
+.fill{background:var(--link)}
+.r1{background:var(--r1)}.r2{background:var(--r2)}.r3{background:var(--r3)}.r4{background:var(--r4)}.r5{background:var(--r5)}
+.chips{display:flex;flex-wrap:wrap;gap:2px 10px;margin-top:5px;font-size:.8125rem;font-variant-numeric:tabular-nums;color:var(--ink)}
+.chip{display:inline-block;min-width:1.35em;padding:0 3px;margin-right:3px;border-radius:4px;font-size:.6875rem;font-weight:700;line-height:1.5;text-align:center;color:#fff}
+.chip.r2,.chip.r3,.chip.r4{color:var(--ink)}
+.meter{display:flex;align-items:center;gap:10px}
+.meter .bar{flex:1}
+.meter .n{min-width:3.2em}
+.badge{display:inline-block;border-radius:999px;padding:1px 9px;font-size:.75rem;font-weight:700;letter-spacing:.02em;border:1px solid currentColor;white-space:nowrap}
+.badge.ok{color:var(--ok)}
+.badge.warn{color:var(--warn);background:var(--warn-bg)}
+.badge.bad{color:var(--bad);background:var(--bad-bg)}
+td.warn{background:var(--warn-bg);color:var(--warn)}
+td.bad{background:var(--bad-bg);color:var(--bad)}
+td.bad b,td.warn b{color:inherit}
+tr.revoked th,tr.revoked td{color:var(--muted)}
+tr.revoked th{text-decoration:line-through}
+.seqlist{display:block;font-size:.8125rem;font-variant-numeric:tabular-nums;word-break:break-word}
+.mono{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:.875rem;word-break:break-all}
+.comments{list-style:none;margin:0;padding:0;display:grid;gap:10px}
+.comments li{background:var(--card);border:1px solid var(--line);border-left:4px solid var(--line);border-radius:8px;padding:10px 14px}
+.comments li.c1,.comments li.c2{border-left-color:var(--r1)}.comments li.c3{border-left-color:var(--r3)}.comments li.c4,.comments li.c5{border-left-color:var(--r5)}
+.comments blockquote{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
+.comments p{margin:4px 0 0;color:var(--muted);font-size:.8125rem}
+.empty{background:var(--card);border:1px dashed #9aa5b1;border-radius:12px;padding:18px;color:var(--muted)}
+footer{border-top:1px solid var(--line);color:var(--muted);font-size:.8125rem;padding:16px 0 28px}
+.narrow{max-width:440px;margin:0 auto;padding:10vh 16px 40px}
+.narrow h1{font-size:1.5rem;margin:0 0 6px}
+.form{display:flex;flex-direction:column;gap:12px;margin-top:18px}
+.form label{font-weight:600}
+.form input{font:inherit;border:1px solid #8c959f;border-radius:8px;padding:10px 12px;min-height:48px;width:100%}
+.alert{border:1px solid var(--bad);background:var(--bad-bg);color:var(--bad);border-radius:8px;padding:10px 14px;margin:14px 0 0}
+.code{font-size:3rem;font-weight:800;color:var(--navy);margin:0;line-height:1}
+@media (max-width:640px){
+.top{padding:16px 0 14px}
+.top h1{font-size:1.375rem}
+.filter label{flex:1 1 140px}
+.filter input,.filter select{min-width:0;width:100%}
+.filter button{flex:1 1 100%}
+.card .v{font-size:1.625rem}
+.grid2{grid-template-columns:1fr}
+.tablebox{overflow:visible}
+table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+table.stack,table.stack tbody,table.stack tr,table.stack th,table.stack td{display:block;width:100%}
+table.stack tr{border-top:1px solid var(--line);padding:10px 14px}
+table.stack th,table.stack td{border:0;padding:3px 0}
+table.stack tbody th{font-size:1.0625rem;padding-bottom:6px}
+table.stack td{display:flex;justify-content:space-between;align-items:baseline;gap:16px;text-align:right}
+table.stack td::before{content:attr(data-label);color:var(--muted);font-size:.875rem;text-align:left;flex:none}
+table.stack td.barcell,table.stack td.wide{display:block;text-align:left;width:100%}
+table.stack td.barcell::before,table.stack td.wide::before{display:block;margin-bottom:4px}
+table.stack td.warn,table.stack td.bad{padding:4px 8px;border-radius:6px;margin:2px 0}
+}
+@media print{.top{background:#fff;color:var(--ink)}.top .period{color:var(--ink)}.filter,nav.toc,.skip{display:none}}
+)CSS";
+    for (int w = 0; w <= 100; ++w) css += ".w" + std::to_string(w) + "{width:" + std::to_string(w) + "%}";
+    css += "\n";
+    return css;
+}
+
+// ------------------------------------------------------------------ page frame
+
+std::string pageStart(const std::string& title, const std::string& bodyClass = "") {
+    std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                      "<meta name=\"color-scheme\" content=\"light\">\n<meta name=\"robots\" content=\"noindex, nofollow\">\n"
+                      "<title>";
+    out += h(title);
+    out += "</title>\n<style>";
+    out += pageStylesheet();
+    out += "</style>\n</head>\n<body";
+    if (!bodyClass.empty()) out += " class=\"" + h(bodyClass) + "\"";
+    out += ">\n";
+    return out;
+}
+
+const char* pageEnd() { return "</body>\n</html>\n"; }
+
+// ------------------------------------------------------------------ pieces of the results page
+
+// The five-colour bar of a distribution and its counts in text.
+std::string distribution(const ScaleStats& s) {
+    std::string out = "<div class=\"bar\" aria-hidden=\"true\">";
+    for (int r = 1; r <= 5; ++r) {
+        int64_t n = s.distribution[size_t(r - 1)];
+        if (n) out += "<span class=\"r" + std::to_string(r) + " " + width(s.share(r)) + "\"></span>";
+    }
+    out += "</div><div class=\"chips\"><span class=\"sr\">Ratings 1 to 5:</span>";
+    for (int r = 1; r <= 5; ++r) {
+        out += "<span><span class=\"chip r" + std::to_string(r) + "\" aria-hidden=\"true\">" + std::to_string(r) + "</span>";
+        out += "<span class=\"sr\">rating " + std::to_string(r) + ": </span>" + count(s.distribution[size_t(r - 1)]) + "</span>";
+    }
+    out += "</div>";
+    return out;
+}
+
+std::string meter(double share, const std::string& text, const char* fillClass = "fill") {
+    return "<div class=\"meter\"><div class=\"bar\" aria-hidden=\"true\"><span class=\"" + std::string(fillClass) + " " +
+           width(share) + "\"></span></div><span class=\"n\">" + text + "</span></div>";
+}
+
+std::string meanCell(const ScaleStats& s) {
+    return "<td class=\"n\" data-label=\"Mean\"><span class=\"mean " + std::string(meanBand(s)) + "\">" + mean(s) + "</span></td>";
+}
+
+std::string cell(const char* label, const std::string& html, const char* cls = "n") {
+    std::string out = "<td";
+    if (cls && *cls) out += " class=\"" + std::string(cls) + "\"";
+    out += " data-label=\"" + h(label) + "\">" + html + "</td>";
+    return out;
+}
+
+std::string tableStart(const std::string& captionTitle, const std::string& captionNote, const std::vector<std::pair<std::string, bool>>& columns,
+                       bool stack = true) {
+    std::string out = "<div class=\"tablebox\"><table";
+    if (stack) out += " class=\"stack\"";
+    out += ">\n<caption><b>" + captionTitle + "</b>";
+    if (!captionNote.empty()) out += captionNote;
+    out += "</caption>\n<thead><tr>";
+    for (const auto& [name, numeric] : columns) out += std::string("<th scope=\"col\"") + (numeric ? " class=\"n\"" : "") + ">" + name + "</th>";
+    out += "</tr></thead>\n<tbody>\n";
+    return out;
+}
+
+const char* tableEnd() { return "</tbody>\n</table></div>\n"; }
+
+// Rows of a group table (centres or services): name, responses, mean, distribution, shares.
+std::string groupTable(const std::string& caption, const std::string& note, const char* nameColumn,
+                       const std::vector<const GroupResults*>& groups, bool withQr) {
+    std::vector<std::pair<std::string, bool>> columns = {{nameColumn, false},       {"Responses", true}, {"Mean", true},
+                                                         {"Ratings 1 → 5", false},   {"1–2", true},       {"4–5", true},
+                                                         {"Partial", true}};
+    if (withQr) columns.push_back({"QR", true});
+    std::string out = tableStart(caption, note, columns);
+    for (const GroupResults* g : groups) {
+        out += "<tr><th scope=\"row\">" + h(g->label) + "</th>";
+        out += cell("Responses", count(g->responses));
+        out += meanCell(g->main);
+        out += cell("Ratings 1 → 5", g->main.answered ? distribution(g->main) : "<span class=\"muted\">no ratings</span>", "barcell");
+        out += cell("Rated 1–2", g->main.answered ? percent(g->main.lowShare()) : "—");
+        out += cell("Rated 4–5", g->main.answered ? percent(g->main.highShare()) : "—");
+        out += cell("Partial", count(g->partial));
+        if (withQr) out += cell("Via QR", ratio(g->qr, g->responses));
+        out += "</tr>\n";
+    }
+    out += tableEnd();
+    return out;
+}
+
+std::string criteriaTable(const GroupResults& g, const std::string& caption) {
+    std::string out = tableStart(caption, "Each criterion is rated 1–5 and may be skipped; mean of those who rated it.",
+                                 {{"Criterion", false}, {"Rated by", true}, {"Mean", false}, {"1–2", true}});
+    for (const auto& c : g.criteria) {
+        out += "<tr><th scope=\"row\">" + h(c.label) + "</th>";
+        out += cell("Rated by", count(c.answered) + (g.responses ? " <span class=\"muted small\">(" + ratio(c.answered, g.responses) + ")</span>" : ""));
+        std::string m = c.answered ? meter(c.mean() / 5.0, "<span class=\"mean " + std::string(meanBand(c)) + "\">" + mean(c) + "</span>")
+                                   : std::string("<span class=\"muted\">no ratings</span>");
+        out += cell("Mean of 5", m, "barcell");
+        out += cell("Rated 1–2", c.answered ? percent(c.lowShare()) : "—");
+        out += "</tr>\n";
+    }
+    out += tableEnd();
+    return out;
+}
+
+std::string choiceTable(const ChoiceStats& c, int64_t responses, const std::string& captionPrefix = "") {
+    std::string note = "Share of all " + count(responses) + " responses that picked each option (several may be picked); " +
+                       count(c.answered) + " answered the question.";
+    std::string out = tableStart(captionPrefix + h(c.label), note, {{"Option", false}, {"Picked", true}, {"Share", false}});
+    for (const auto& o : c.options) {
+        out += "<tr><th scope=\"row\">" + h(o.label) + "</th>";
+        out += cell("Picked by", count(o.picked));
+        out += cell("Share of responses", meter(o.share, percent(o.share), "r2"), "barcell");
+        out += "</tr>\n";
+    }
+    out += tableEnd();
+    return out;
+}
+
+std::string commentsList(const std::vector<CommentItem>& comments) {
+    std::string out = "<ul class=\"comments\">\n";
+    for (const auto& c : comments) {
+        out += "<li class=\"c" + std::to_string(c.rating) + "\"><blockquote>" + h(c.text) + "</blockquote><p>";
+        if (c.rating) out += "Rated " + std::to_string(c.rating) + " of 5 · ";
+        out += h(c.service) + " · " + dateTime(c.completedAtMs) + " · terminal <span class=\"mono\">" + h(c.terminalId) + "</span></p></li>\n";
+    }
+    out += "</ul>\n";
+    return out;
+}
+
+struct TerminalAttention {
+    int gaps = 0, silent = 0, revoked = 0, configErrors = 0, clock = 0, backlog = 0;
+};
+
+constexpr int64_t kSilentMs = 3600 * 1000;        // no heartbeat for an hour
+constexpr int64_t kClockOffsetMs = 2 * 60 * 1000;  // terminal clock off by more than 2 minutes
+constexpr int64_t kOldBacklogS = 3600;            // something unsent for an hour
+
+TerminalAttention attention(const std::vector<TerminalHealth>& terminals) {
+    TerminalAttention a;
+    for (const auto& t : terminals) {
+        if (t.revoked) {
+            ++a.revoked;
+            continue;
+        }
+        if (t.hasGaps()) ++a.gaps;
+        if (!t.lastSeenAgeMs || *t.lastSeenAgeMs > kSilentMs) ++a.silent;
+        if (!t.configError.empty()) ++a.configErrors;
+        if (t.clockOffsetMs && std::llabs(*t.clockOffsetMs) > kClockOffsetMs) ++a.clock;
+        if (t.reportedOldestUnsentS && *t.reportedOldestUnsentS > kOldBacklogS) ++a.backlog;
+    }
+    return a;
+}
+
+std::string terminalsTable(const std::vector<TerminalHealth>& terminals) {
+    std::string out = tableStart("Terminals",
+                                 "Stored seq: every response up to it has arrived. A gap is a number below the highest one "
+                                 "received that never arrived: a lost or still undelivered response.",
+                                 {{"Terminal", false}, {"Centre", false}, {"Last seen", false}, {"Responses", true},
+                                  {"Unsent", false}, {"Stored seq", true}, {"Gaps", false}, {"Clock", true}, {"Notes", false}});
+    for (const auto& t : terminals) {
+        out += std::string("<tr") + (t.revoked ? " class=\"revoked\"" : "") + "><th scope=\"row\"><span class=\"mono\">" + h(t.id) + "</span></th>";
+        out += cell("Centre", h(t.centre), "");
+        // Last seen
+        if (!t.lastSeenMs) out += cell("Last seen", "never", t.revoked ? "" : "warn");
+        else {
+            bool silent = !t.revoked && *t.lastSeenAgeMs > kSilentMs;
+            out += cell("Last seen", formatAge(*t.lastSeenAgeMs) + "<span class=\"sr\"> (" + dateTime(*t.lastSeenMs) + ")</span>",
+                        silent ? (*t.lastSeenAgeMs > 24 * kSilentMs ? "bad" : "warn") : "");
+        }
+        out += cell("Responses in period", count(t.responsesInPeriod));
+        // Backlog the terminal reported
+        if (!t.reportedUnsent) out += cell("Unsent", "<span class=\"muted\">not reported</span>", "");
+        else if (*t.reportedUnsent == 0) out += cell("Unsent", "none", "");
+        else {
+            std::string text = "<b>" + count(*t.reportedUnsent) + "</b>";
+            if (t.reportedOldestUnsentS) text += ", oldest " + formatDuration(*t.reportedOldestUnsentS);
+            bool old = t.reportedOldestUnsentS && *t.reportedOldestUnsentS > kOldBacklogS;
+            out += cell("Unsent", text, old && !t.revoked ? "warn" : "");
+        }
+        std::string seq = count(t.highWaterSeq);
+        if (t.maxSeq > t.highWaterSeq) seq += " <span class=\"muted small\">of " + count(t.maxSeq) + "</span>";
+        out += cell("Stored seq", seq);
+        // Gaps
+        if (!t.hasGaps()) out += cell("Gaps", "none", "");
+        else {
+            std::string text = "<b>" + std::string(t.gapCountIsLowerBound ? "at least " : "") + count(t.gapCount) + " missing</b><span class=\"seqlist\">";
+            for (size_t i = 0; i < t.missing.size(); ++i) text += (i ? ", " : "") + std::to_string(t.missing[i]);
+            if (t.gapCountIsLowerBound) text += ", …";
+            text += "</span>";
+            out += cell("Gaps", text, "bad wide");
+        }
+        if (!t.clockOffsetMs) out += cell("Clock", "<span class=\"muted\">—</span>");
+        else {
+            bool off = std::llabs(*t.clockOffsetMs) > kClockOffsetMs;
+            out += cell("Clock offset", offset(*t.clockOffsetMs), off && !t.revoked ? "n warn" : "n");
+        }
+        std::string notes;
+        if (t.revoked) notes += "<span class=\"badge bad\">Revoked" + (t.revokedAtMs ? " " + monthDay(*t.revokedAtMs) : std::string()) + "</span> ";
+        if (!t.configError.empty()) notes += "<span class=\"badge warn\">Config refused</span> <span class=\"small\">" + h(t.configError) + "</span> ";
+        if (t.freeDiskBytes && *t.freeDiskBytes < (int64_t(200) << 20)) notes += "<span class=\"badge warn\">Disk " + bytes(*t.freeDiskBytes) + " free</span> ";
+        if (!t.version.empty()) notes += "<span class=\"muted small\">v" + h(t.version) + "</span>";
+        if (notes.empty()) notes = "<span class=\"muted\">—</span>";
+        out += cell("Notes", notes, "wide");
+        out += "</tr>\n";
+    }
+    out += tableEnd();
+    return out;
+}
+
+std::string summaryCards(const Results& r) {
+    const GroupResults& t = r.total;
+    std::string out = "<div class=\"cards\">\n";
+    out += "<div class=\"card\"><p class=\"k\">Responses</p><p class=\"v\">" + count(t.responses) + "</p><p class=\"s\">" +
+           count(t.partial) + " partial · " + ratio(t.qr, t.responses) + " via QR</p></div>\n";
+    out += "<div class=\"card\"><p class=\"k\">Mean rating</p><p class=\"v\"><span class=\"mean " + std::string(meanBand(t.main)) + "\">" +
+           mean(t.main) + "</span> <small>of 5</small></p><p class=\"s\">main question, " + count(t.main.answered) + " rated</p></div>\n";
+    out += "<div class=\"card\"><p class=\"k\">Satisfied (4–5)</p><p class=\"v\">" + (t.main.answered ? percent(t.main.highShare()) : "—") +
+           "</p><p class=\"s\">dissatisfied (1–2): " + (t.main.answered ? percent(t.main.lowShare()) : "—") + "</p></div>\n";
+    TerminalAttention a = attention(r.terminals);
+    std::vector<std::string> issues;
+    if (a.gaps) issues.push_back(std::to_string(a.gaps) + " with gaps");
+    if (a.silent) issues.push_back(std::to_string(a.silent) + " silent over 1 h");
+    if (a.backlog) issues.push_back(std::to_string(a.backlog) + " with an old backlog");
+    if (a.clock) issues.push_back(std::to_string(a.clock) + " clock off");
+    if (a.configErrors) issues.push_back(std::to_string(a.configErrors) + " refused config");
+    if (a.revoked) issues.push_back(std::to_string(a.revoked) + " revoked");
+    std::string s;
+    for (size_t i = 0; i < issues.size(); ++i) s += (i ? " · " : "") + issues[i];
+    if (s.empty()) s = r.terminals.empty() ? "none registered" : "all reporting, no gaps";
+    out += "<div class=\"card\"><p class=\"k\">Terminals</p><p class=\"v\">" + count(int64_t(r.terminals.size())) + "</p><p class=\"s\">" + s +
+           "</p></div>\n";
+    out += "</div>\n";
+    return out;
+}
+
+std::string mainDistribution(const GroupResults& g) {
+    std::string out = tableStart("Main question" + (g.main.label != g.main.id ? ": " + h(g.main.label) : std::string()),
+                                 count(g.main.answered) + " responses with a rating.", {{"Rating", false}, {"Responses", false}}, false);
+    for (int r = 5; r >= 1; --r) {
+        int64_t n = g.main.distribution[size_t(r - 1)];
+        out += "<tr><th scope=\"row\"><span class=\"chip r" + std::to_string(r) + "\" aria-hidden=\"true\">" + std::to_string(r) +
+               "</span> " + std::to_string(r) + " of 5</th>";
+        out += "<td class=\"barcell\">" +
+               meter(g.main.share(r), count(n) + " <span class=\"muted small\">(" + percent(g.main.share(r)) + ")</span>",
+                     ("r" + std::to_string(r)).c_str()) +
+               "</td></tr>\n";
+    }
+    out += tableEnd();
+    return out;
+}
+
+std::string choicesSection(const GroupResults& g) {
+    std::string out;
+    bool any = false;
+    for (const auto& c : g.choices) {
+        if (c.options.empty()) continue;
+        any = true;
+        out += choiceTable(c, g.responses);
+    }
+    return any ? out : std::string();
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------ public
+
+const std::string& pageStylesheet() {
+    static const std::string css = buildStylesheet();
+    return css;
+}
+
+std::string contentSecurityPolicy() {
+    std::string hex = sha256Hex(pageStylesheet());
+    std::string raw;
+    for (size_t i = 0; i + 1 < hex.size(); i += 2) raw += char(std::stoi(hex.substr(i, 2), nullptr, 16));
+    return "default-src 'none'; style-src 'sha256-" + base64(raw) +
+           "'; img-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+}
+
+std::string renderResultsPage(const Results& r, const ResultsPageOptions& options) {
+    std::string since = options.since.empty() ? formatDate(r.sinceMs) : options.since;
+    std::vector<std::string> centreNames = options.centres;
+    if (centreNames.empty())
+        for (const auto& c : r.centres) centreNames.push_back(c.total.label);
+    if (!r.centreFilter.empty() && std::find(centreNames.begin(), centreNames.end(), r.centreFilter) == centreNames.end())
+        centreNames.push_back(r.centreFilter);
+    std::sort(centreNames.begin(), centreNames.end());
+
+    const bool severalCentres = r.centres.size() > 1;
+    std::string out = pageStart("Otklik — results");
+    out += "<a class=\"skip\" href=\"#main\">Skip to results</a>\n";
+
+    // Header: title, period, filter.
+    out += "<header class=\"top\"><div class=\"wrap\">\n<h1>Otklik — results</h1>\n<p class=\"period\">Since <b>" + h(monthDay(r.sinceMs)) +
+           "</b> · " + (r.centreFilter.empty() ? std::string("all centres") : "centre <b>" + h(r.centreFilter) + "</b>") + " · <b>" +
+           count(r.total.responses) + "</b> responses · as of " + dateTime(r.nowMs) + "</p>\n";
+    out += "<form class=\"filter\" method=\"get\" action=\"" + h(options.resultsPath) + "\">\n";
+    out += "<label for=\"since\">Since<input id=\"since\" name=\"since\" type=\"date\" value=\"" + h(since) + "\"></label>\n";
+    out += "<label for=\"centre\">Centre<select id=\"centre\" name=\"centre\"><option value=\"\">All centres</option>";
+    for (const auto& name : centreNames) {
+        out += "<option value=\"" + h(name) + "\"" + (name == r.centreFilter ? " selected" : "") + ">" + h(name) + "</option>";
+    }
+    out += "</select></label>\n<button type=\"submit\">Show</button>\n</form>\n</div></header>\n";
+
+    // Contents.
+    out += "<nav class=\"toc\" aria-label=\"Sections\"><ul>";
+    out += "<li><a href=\"#overview\">Overview</a></li>";
+    if (severalCentres) out += "<li><a href=\"#centres\">Centres</a></li>";
+    out += "<li><a href=\"#services\">Services</a></li><li><a href=\"#criteria\">Criteria</a></li>";
+    if (!r.total.choices.empty()) out += "<li><a href=\"#reasons\">Reasons</a></li>";
+    if (!severalCentres && !r.centres.empty() && !r.centres.front().comments.empty()) out += "<li><a href=\"#comments\">Comments</a></li>";
+    out += "<li><a href=\"#terminals\">Terminals</a></li></ul></nav>\n";
+
+    out += "<main id=\"main\" class=\"wrap\">\n";
+
+    // Overview.
+    out += "<section id=\"overview\" aria-labelledby=\"overview-h\"><h2 id=\"overview-h\">Overview</h2>\n";
+    out += summaryCards(r);
+    if (r.total.responses == 0)
+        out += "<p class=\"empty\">No responses completed since " + h(monthDay(r.sinceMs)) +
+               ". Pick an earlier date above, or check the terminals below: are they reporting?</p>\n";
+    else out += mainDistribution(r.total);
+    if (r.unreadable)
+        out += "<p class=\"muted small\">" + count(r.unreadable) + " stored responses could not be read and are not counted.</p>\n";
+    out += "</section>\n";
+
+    if (severalCentres) {
+        std::vector<const GroupResults*> groups;
+        for (const auto& c : r.centres) groups.push_back(&c.total);
+        out += "<section id=\"centres\" aria-labelledby=\"centres-h\"><h2 id=\"centres-h\">Centres</h2>\n";
+        out += groupTable("Responses by centre", "Main question: mean and how the ratings spread.", "Centre", groups, true);
+        out += "</section>\n";
+    }
+
+    {
+        std::vector<const GroupResults*> groups;
+        for (const auto& s : r.services) groups.push_back(&s);
+        out += "<section id=\"services\" aria-labelledby=\"services-h\"><h2 id=\"services-h\">Services</h2>\n";
+        out += groupTable(severalCentres ? "All centres by service" : "By service",
+                          "The service the visitor named; “" + std::string(kServiceNotNamed) + "” when they skipped the question.",
+                          "Service", groups, true);
+        out += "</section>\n";
+    }
+
+    out += "<section id=\"criteria\" aria-labelledby=\"criteria-h\"><h2 id=\"criteria-h\">Criteria</h2>\n";
+    if (r.total.criteria.empty()) out += "<p class=\"empty\">No criteria were rated in this period.</p>\n";
+    else out += criteriaTable(r.total, severalCentres ? "All centres" : "Criteria");
+    out += "</section>\n";
+
+    if (!r.total.choices.empty()) {
+        out += "<section id=\"reasons\" aria-labelledby=\"reasons-h\"><h2 id=\"reasons-h\">Reasons</h2>\n<div class=\"grid2\">\n";
+        out += choicesSection(r.total);
+        out += "</div>\n</section>\n";
+    }
+
+    if (!severalCentres && !r.centres.empty() && !r.centres.front().comments.empty()) {
+        out += "<section id=\"comments\" aria-labelledby=\"comments-h\"><h2 id=\"comments-h\">Recent comments</h2>\n";
+        out += commentsList(r.centres.front().comments);
+        out += "</section>\n";
+    }
+
+    if (severalCentres) {
+        int index = 0;
+        for (const auto& c : r.centres) {
+            ++index;
+            std::string id = "centre-" + std::to_string(index);
+            const GroupResults& g = c.total;
+            out += "<section class=\"centre\" id=\"" + id + "\" aria-labelledby=\"" + id + "-h\"><h2 id=\"" + id + "-h\">" + h(g.label) + "</h2>\n";
+            out += "<p class=\"lead\">" + count(g.responses) + " responses · mean <span class=\"mean " + std::string(meanBand(g.main)) + "\">" +
+                   mean(g.main) + "</span> · " + std::to_string(c.terminals) + (c.terminals == 1 ? " terminal" : " terminals") + "</p>\n";
+            if (g.responses == 0) {
+                out += "<p class=\"empty\">No responses from this centre since " + h(monthDay(r.sinceMs)) + ".</p>\n</section>\n";
+                continue;
+            }
+            std::vector<const GroupResults*> groups;
+            for (const auto& s : c.services) groups.push_back(&s);
+            out += groupTable("By service", "", "Service", groups, false);
+            out += "<div class=\"grid2\">\n";
+            out += criteriaTable(g, "Criteria");
+            for (const auto& choice : g.choices)
+                if (choice.answered) out += choiceTable(choice, g.responses);
+            out += "</div>\n";
+            if (!c.comments.empty()) {
+                out += "<h3>Recent comments</h3>\n" + commentsList(c.comments);
+            }
+            out += "</section>\n";
+        }
+    }
+
+    out += "<section id=\"terminals\" aria-labelledby=\"terminals-h\"><h2 id=\"terminals-h\">Terminals</h2>\n";
+    if (r.terminals.empty()) out += "<p class=\"empty\">No terminals registered" + std::string(r.centreFilter.empty() ? "" : " in this centre") + ".</p>\n";
+    else out += terminalsTable(r.terminals);
+    out += "</section>\n</main>\n";
+
+    out += "<footer><div class=\"wrap\">Counts responses completed since " + h(monthDay(r.sinceMs)) + " (terminal clock, UTC).";
+    if (!r.questionnaireId.empty())
+        out += " Labels from questionnaire <span class=\"mono\">" + h(r.questionnaireId) + "</span> version " + h(r.questionnaireVersion) + ".";
+    out += " Partial: the visitor walked away; what they answered is counted.</div></footer>\n";
+    out += pageEnd();
+    return out;
+}
+
+std::string renderLoginPage(const std::string& error) {
+    std::string out = pageStart("Otklik — sign in");
+    out += "<main class=\"narrow\">\n<h1>Otklik — sign in</h1>\n<p class=\"muted\">Results are for the centre's and the region's analysts. "
+           "Enter the admin token given by whoever installed the hub.</p>\n";
+    if (!error.empty()) out += "<p class=\"alert\" role=\"alert\">" + h(error) + "</p>\n";
+    out += "<form class=\"form\" method=\"post\" action=\"/login\">\n<label for=\"token\">Admin token</label>\n"
+           "<input id=\"token\" name=\"token\" type=\"password\" autocomplete=\"current-password\" required autofocus"
+           " spellcheck=\"false\" autocapitalize=\"off\">\n<button type=\"submit\">Sign in</button>\n</form>\n</main>\n";
+    out += pageEnd();
+    return out;
+}
+
+std::string renderErrorPage(int status, const std::string& message, const std::string& fix) {
+    std::string out = pageStart("Otklik — error " + std::to_string(status));
+    out += "<main class=\"narrow\">\n<p class=\"code\">" + std::to_string(status) + "</p>\n<h1>" + h(message) + "</h1>\n";
+    if (!fix.empty()) out += "<p>" + h(fix) + "</p>\n";
+    out += "<p><a href=\"/results\">Back to the results</a></p>\n</main>\n";
+    out += pageEnd();
+    return out;
+}
+
+}  // namespace otklik::hub

@@ -1,0 +1,23 @@
+// Hashing, signing and random secrets both ends need: SHA-256 for stored token hashes and
+// content hashes, HMAC-SHA256 for QR tokens, random tokens, base64url. The only file that
+// calls OpenSSL's libcrypto.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace otklik {
+
+// Lower-case hex SHA-256 of `data`.
+std::string sha256Hex(std::string_view data);
+// Raw 32-byte HMAC-SHA256 of `data` under `key`.
+std::string hmacSha256(std::string_view key, std::string_view data);
+// `bytes` random bytes from the system's CSPRNG, as base64url without padding.
+std::string randomToken(int bytes);
+std::string base64UrlEncode(std::string_view data);
+// False (and `out` untouched) when `text` is not unpadded base64url.
+bool base64UrlDecode(std::string_view text, std::string& out);
+// Compares secrets in time independent of where they differ.
+bool constantTimeEqual(std::string_view a, std::string_view b);
+
+}  // namespace otklik

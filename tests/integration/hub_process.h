@@ -1,0 +1,69 @@
+// Runs the real otklik-hub binary for integration tests: administration commands, and a
+// server on a free loopback port over HTTPS with a certificate made at test time.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+#include "sync/client/http_client.h"
+#include "tests/support/test_certs.h"
+
+namespace otklik::test {
+
+// A fresh folder under /tmp/otklik-it-<pid>/ for one test (kept for inspection).
+std::string freshDir(const std::string& name);
+
+struct CommandResult {
+    int exitCode = -1;
+    std::string out;  // stdout
+    std::string err;  // stderr
+};
+
+// Runs `otklik-hub ARGS... --db DB`.
+CommandResult hubCommand(const std::string& db, std::vector<std::string> args);
+
+// Enrols a terminal and returns its token (the `token:` line); fails the test otherwise.
+struct Enrolled {
+    std::string token;
+    std::string qrSecret;
+};
+Enrolled enrol(const std::string& db, const std::string& id, const std::string& centre);
+
+class HubProcess {
+public:
+    HubProcess(std::string db, std::string dir, std::vector<std::string> extraArgs = {});
+    ~HubProcess();
+    HubProcess(const HubProcess&) = delete;
+    HubProcess& operator=(const HubProcess&) = delete;
+
+    [[nodiscard]] std::string url(const std::string& path) const;
+    [[nodiscard]] const TestPki& pki() const { return pki_; }
+    [[nodiscard]] int port() const { return port_; }
+    [[nodiscard]] const std::string& adminToken() const { return adminToken_; }
+    [[nodiscard]] bool alive();
+    [[nodiscard]] std::string log() const;  // the hub's stderr so far
+    // SIGKILL and start again on the same port.
+    void killAndRestart();
+
+    // A client trusting the test CA.
+    [[nodiscard]] HttpClient client(int totalMs = 20000) const;
+
+private:
+    void start(int port);
+    void stop(int signal);
+
+    std::string db_, dir_;
+    std::vector<std::string> extraArgs_;
+    TestPki pki_;
+    pid_t pid_ = -1;
+    int port_ = 0;
+    std::string adminToken_;
+};
+
+// POST a JSON body with a bearer token (gzip-compressed when asked).
+HttpResult postJson(HttpClient& client, const std::string& url, const std::string& token, const std::string& body, bool gzip = false);
+HttpResult getWithToken(HttpClient& client, const std::string& url, const std::string& token, HttpHeaders extra = {});
+
+}  // namespace otklik::test
