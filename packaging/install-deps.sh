@@ -15,8 +15,10 @@ build_pkgs=(
 )
 # postgresql: the hub's tests start throwaway clusters of their own (tests/support/
 # postgres_server.cpp) on private ports; the package's default cluster is neither needed nor used.
+# chromium + nodejs: tests open the hub's pages in headless Chromium (tests/web/page.js) and
+# lint the OpenAPI document (Redocly CLI from npm).
 test_pkgs=(
-  zbar-tools sqlite3 postgresql postgresql-client nodejs npm
+  zbar-tools sqlite3 postgresql postgresql-client chromium nodejs npm
 )
 bench_pkgs=(
   xvfb xauth procps chromium nodejs

@@ -8,7 +8,11 @@
 #include <nlohmann/json.hpp>
 
 #include "platform/log.h"
+#include "sync/hub/hub_commands.h"
+#include "sync/hub/results.h"
+#include "sync/hub/results_page.h"
 #include "sync/protocol/crypto.h"
+#include "sync/protocol/questionnaire.h"
 #include "sync/protocol/gzip.h"
 #include "sync/protocol/response.h"
 
@@ -68,6 +72,47 @@ std::string cookie(const HttpRequest& request, const std::string& name) {
     return "";
 }
 
+HttpReply htmlReply(int status, std::string html) {
+    HttpReply reply;
+    reply.status = status;
+    reply.contentType = "text/html; charset=utf-8";
+    reply.body = std::move(html);
+    reply.headers = {{"Content-Security-Policy", contentSecurityPolicy()},
+                     {"Cache-Control", "no-store"},
+                     {"X-Frame-Options", "DENY"},
+                     {"Referrer-Policy", "no-referrer"}};
+    return reply;
+}
+
+// A field of an application/x-www-form-urlencoded body, decoded ("" if absent or malformed).
+std::string formField(const std::string& body, const std::string& name) {
+    size_t pos = 0;
+    while (pos <= body.size()) {
+        size_t end = body.find('&', pos);
+        if (end == std::string::npos) end = body.size();
+        std::string_view pair(body.data() + pos, end - pos);
+        if (pair.substr(0, name.size() + 1) == name + "=") {
+            std::string value;
+            for (size_t i = name.size() + 1; i < pair.size(); ++i) {
+                char c = pair[i];
+                if (c == '+') value += ' ';
+                else if (c == '%' && i + 2 < pair.size() + 0 && std::isxdigit(static_cast<unsigned char>(pair[i + 1])) &&
+                         std::isxdigit(static_cast<unsigned char>(pair[i + 2]))) {
+                    value += static_cast<char>(std::stoi(std::string(pair.substr(i + 1, 2)), nullptr, 16));
+                    i += 2;
+                } else if (c == '%') {
+                    return "";
+                } else {
+                    value += c;
+                }
+            }
+            return value;
+        }
+        pos = end + 1;
+    }
+    return "";
+}
+
 HttpReply jsonReply(int status, const json& body) {
     HttpReply reply;
     reply.status = status;
@@ -95,6 +140,10 @@ BatchItem validateItem(const json& item, const Terminal& terminal) {
     if (response->seq < 1) return reject("\"seq\" must be 1 or more");
     if (response->terminalId != terminal.id)
         return reject("\"terminal_id\" is \"" + response->terminalId + "\" but the token belongs to \"" + terminal.id + "\"");
+    // PostgreSQL text cannot hold NUL, and no visitor typed one: refuse it on both stores alike.
+    for (const std::string* field : {&response->id, &response->service, &response->channel, &response->language, &response->questionnaireId,
+                                     &response->questionnaireVersion, &response->bootId})
+        if (field->find('\0') != std::string::npos) return reject("text fields must not contain NUL characters");
     for (const auto& [question, answer] : response->answers)
         if (answer.rating != 0 && (answer.rating < 1 || answer.rating > 5)) return reject("answer \"" + question + "\" must be a rating 1-5");
     std::string body = item.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -324,6 +373,10 @@ HttpReply HubApi::postHeartbeat(const HttpRequest& request, const Terminal& term
             return false;
         }
         out = it->get<std::string>().substr(0, 500);
+        if (out.find('\0') != std::string::npos) {
+            error = std::string("\"") + key + "\" must not contain NUL characters";
+            return false;
+        }
         return true;
     };
     if (!text("version", h.version) || !integer("uptime_s", h.uptimeS, false) || !integer("unsent", h.unsent, true) ||
@@ -353,15 +406,65 @@ bool HubApi::isAdmin(const HttpRequest& request) {
 }
 
 HttpReply HubApi::results(const HttpRequest& request) {
+    if (request.method != "GET") return errorReply(405, request.method + " is not allowed here", "use GET");
     if (!isAdmin(request)) {
         HttpReply reply;
         reply.status = 303;
         reply.headers.emplace_back("Location", "/login");
         return reply;
     }
-    return errorReply(501, "results page not built yet", "");
+    int64_t now = clock_.wallMs();
+    ResultsOptions options;
+    options.nowMs = now;
+    options.sinceMs = now - int64_t{30} * 24 * 3600 * 1000;
+    options.centreFilter = request.queryValue("centre");
+    std::string since = request.queryValue("since");
+    if (!since.empty()) {
+        auto parsed = parseSince(since);
+        if (!parsed) return htmlReply(400, renderErrorPage(400, "\"" + since.substr(0, 40) + "\" is not a date", "write the date as YYYY-MM-DD"));
+        options.sinceMs = *parsed;
+    }
+    std::optional<Questionnaire> questionnaire;
+    if (auto text = store_.questionnaireForResults(options.centreFilter)) {
+        QuestionnaireLoad load = parseQuestionnaire(*text, "stored questionnaire");
+        questionnaire = std::move(load.questionnaire);
+    }
+    options.questionnaire = questionnaire ? &*questionnaire : nullptr;
+    options.language = questionnaire && !questionnaire->languages.empty() ? questionnaire->languages.front() : "en";
+
+    ResultsBuilder builder(options);
+    ExportFilter filter;
+    filter.sinceMs = options.sinceMs;
+    filter.centre = options.centreFilter;
+    store_.exportRows(filter, [&](const StoredRow& row) { builder.add(row); });
+    auto terminals = store_.terminals();
+    Results results = builder.finish(terminals, [&](const std::string& id) { return store_.missingSeqs(id, kMissingListLimit + 1); });
+
+    ResultsPageOptions page;
+    page.since = formatDate(options.sinceMs);
+    for (const auto& t : terminals)
+        if (std::find(page.centres.begin(), page.centres.end(), t.centre) == page.centres.end()) page.centres.push_back(t.centre);
+    return htmlReply(200, renderResultsPage(results, page));
 }
 
-HttpReply HubApi::login(const HttpRequest&) { return errorReply(501, "login page not built yet", ""); }
+HttpReply HubApi::login(const HttpRequest& request) {
+    if (request.method == "GET") return htmlReply(200, renderLoginPage(""));
+    if (request.method != "POST") return errorReply(405, request.method + " is not allowed here", "use GET or POST");
+    std::string type = request.header("content-type");
+    if (type.compare(0, 33, "application/x-www-form-urlencoded") != 0)
+        return htmlReply(415, renderErrorPage(415, "the sign-in form was not sent as a form", "use the form on /login"));
+    std::string token = formField(request.body, "token");
+    auto expected = store_.adminTokenHash();
+    if (token.empty() || !expected || !constantTimeEqual(sha256Hex(token), *expected))
+        return htmlReply(401, renderLoginPage(token.empty() ? "Enter the admin token." : "That admin token is not valid."));
+    HttpReply reply;
+    reply.status = 303;
+    reply.contentType.clear();
+    reply.headers.emplace_back("Location", "/results");
+    // HttpOnly: no script can read it; Secure: never sent over plain HTTP; Strict: no
+    // cross-site request carries it.
+    reply.headers.emplace_back("Set-Cookie", "otklik_admin=" + token + "; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=43200");
+    return reply;
+}
 
 }  // namespace otklik::hub

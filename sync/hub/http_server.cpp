@@ -161,6 +161,7 @@ HttpServer::HttpServer(ServerOptions options, HttpHandler handler) : state_(std:
     if (tls) flags |= MHD_USE_TLS;
 
     std::vector<MHD_OptionItem> items = {
+        {MHD_OPTION_EXTERNAL_LOGGER, reinterpret_cast<intptr_t>(&onMhdError), nullptr},  // first, to catch every message
         {MHD_OPTION_SOCK_ADDR, 0, &address},
         {MHD_OPTION_THREAD_POOL_SIZE, static_cast<intptr_t>(o.limits.threads), nullptr},
         {MHD_OPTION_CONNECTION_LIMIT, static_cast<intptr_t>(o.limits.maxConnections), nullptr},
@@ -168,7 +169,6 @@ HttpServer::HttpServer(ServerOptions options, HttpHandler handler) : state_(std:
         {MHD_OPTION_CONNECTION_TIMEOUT, static_cast<intptr_t>(o.limits.idleTimeoutSeconds), nullptr},
         {MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<intptr_t>(o.limits.connectionMemoryBytes), nullptr},
         {MHD_OPTION_NOTIFY_COMPLETED, reinterpret_cast<intptr_t>(&onCompleted), nullptr},
-        {MHD_OPTION_EXTERNAL_LOGGER, reinterpret_cast<intptr_t>(&onMhdError), nullptr},
     };
     if (tls) {
         items.push_back({MHD_OPTION_HTTPS_MEM_CERT, 0, const_cast<char*>(o.certPem.c_str())});

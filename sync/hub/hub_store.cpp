@@ -205,6 +205,15 @@ AssignedConfig HubStore::configFor(const Terminal& terminal) {
     return {};
 }
 
+std::optional<std::string> HubStore::questionnaireForResults(const std::string& centre) {
+    auto db = pool_->borrow();
+    if (!centre.empty()) {
+        auto own = db->query("SELECT body FROM questionnaires WHERE scope = 'centre' AND name = ?", {centre}).scalar();
+        if (own) return own;
+    }
+    return db->query("SELECT body FROM questionnaires ORDER BY set_at_ms DESC LIMIT 1").scalar();
+}
+
 BatchOutcome HubStore::storeBatch(const std::string& terminalId, const std::string& centre, const std::vector<BatchItem>& items,
                                   int64_t nowMs) {
     BatchOutcome outcome;

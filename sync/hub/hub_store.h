@@ -139,6 +139,8 @@ public:
     void setQuestionnaire(const std::string& scope, const std::string& name, const std::string& json, const std::string& version,
                           int64_t nowMs);
     AssignedConfig configFor(const Terminal& terminal);
+    // For labelling results: the centre's questionnaire, or (centre "") the one set last.
+    std::optional<std::string> questionnaireForResults(const std::string& centre);
 
     // Stores a batch for one terminal in one transaction: new ids stored, known ids with the
     // same content reported as duplicates, with different content (or a seq already used by

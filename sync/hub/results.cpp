@@ -12,6 +12,13 @@ namespace otklik::hub {
 
 using nlohmann::json;
 
+std::string readableId(const std::string& id) {
+    std::string out;
+    for (char c : id) out += (c == '_' || c == '-') ? ' ' : c;
+    if (!out.empty() && out[0] >= 'a' && out[0] <= 'z') out[0] = char(out[0] - 'a' + 'A');
+    return out;
+}
+
 double ScaleStats::share(int rating) const {
     if (rating < 1 || rating > 5 || answered == 0) return 0.0;
     return double(distribution[size_t(rating - 1)]) / double(answered);
@@ -181,6 +188,7 @@ struct ResultsBuilder::Impl {
     ScaleStats scale(const std::string& id, const ScaleAcc* acc) const {
         ScaleStats s;
         s.id = id;
+        s.name = readableId(id);
         s.label = id == mainId && !mainLabel.empty() ? mainLabel : questionLabel(id);
         if (acc) {
             s.answered = acc->answered;
@@ -221,6 +229,7 @@ struct ResultsBuilder::Impl {
         for (const auto& id : choiceIds) {
             ChoiceStats c;
             c.id = id;
+            c.name = readableId(id);
             c.label = questionLabel(id);
             auto acc = g.choices.find(id);
             const ChoiceAcc empty;

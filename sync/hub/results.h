@@ -28,7 +28,8 @@ inline constexpr int kRecentComments = 10;
 // A 1..5 question (the main one or a criterion) over a group of responses.
 struct ScaleStats {
     std::string id;
-    std::string label;                    // from the questionnaire; the id without one
+    std::string name;                     // the id made readable: "waiting_time" -> "Waiting time"
+    std::string label;                    // the question from the questionnaire; the id without one
     int64_t answered = 0;                 // responses with a rating for it
     int64_t sum = 0;
     std::array<int64_t, 5> distribution{};  // [0] = rating 1 … [4] = rating 5
@@ -51,7 +52,8 @@ struct OptionShare {
 // A choice question (multi: the reasons; single, yes/no) over a group of responses.
 struct ChoiceStats {
     std::string id;
-    std::string label;
+    std::string name;                  // the id made readable
+    std::string label;                 // the question from the questionnaire; the id without one
     int64_t answered = 0;              // responses that picked anything
     std::vector<OptionShare> options;  // most picked first; ties in questionnaire order, then by id
 };
@@ -138,6 +140,9 @@ struct ResultsOptions {
     int64_t nowMs = 0;
     std::string centreFilter;                      // rows are filtered by the store; this limits terminals
 };
+
+// "waiting_time" -> "Waiting time": a short name for tables where the question is too long.
+std::string readableId(const std::string& id);
 
 // Accumulates rows one at a time (HubStore::exportRows streams them), then adds terminals.
 class ResultsBuilder {

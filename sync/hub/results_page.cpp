@@ -165,7 +165,7 @@ std::string buildStylesheet() {
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
 body{margin:0;background:var(--bg);color:var(--ink);font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Helvetica Neue","DejaVu Sans",Arial,sans-serif}
 a{color:var(--link)}
-a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,summary:focus-visible{outline:3px solid #f0b429;outline-offset:2px}
+a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #f0b429;outline-offset:2px}
 .wrap{max-width:1180px;margin:0 auto;padding:0 16px}
 .skip{position:absolute;left:-999px;top:8px;background:#fff;color:var(--ink);padding:8px 12px;border-radius:6px;z-index:2}
 .skip:focus{left:8px}
@@ -177,35 +177,39 @@ a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,su
 .filter{display:flex;flex-wrap:wrap;align-items:flex-end;gap:10px 14px;margin-top:16px}
 .filter label{display:flex;flex-direction:column;gap:4px;font-size:.8125rem;color:#d3deea;font-weight:600}
 .filter input,.filter select{font:inherit;font-size:1rem;color:var(--ink);background:#fff;border:1px solid #9ab3cf;border-radius:8px;padding:7px 10px;min-height:44px;min-width:10rem;max-width:100%}
-button,.button{font:inherit;font-weight:600;color:#fff;background:var(--link);border:0;border-radius:8px;padding:9px 18px;min-height:44px;cursor:pointer}
+button{font:inherit;font-weight:600;color:#fff;background:var(--link);border:0;border-radius:8px;padding:9px 18px;min-height:44px;cursor:pointer}
 .filter button{background:#fff;color:var(--navy)}
 nav.toc{border-bottom:1px solid var(--line);background:#fff}
-nav.toc ul{list-style:none;margin:0 auto;padding:0 16px;max-width:1180px;display:flex;gap:4px 18px;flex-wrap:wrap}
-nav.toc a{display:inline-block;padding:10px 0;font-size:.9375rem;text-decoration:none;font-weight:600}
+nav.toc ul{list-style:none;margin:0 auto;padding:0 16px;max-width:1180px;display:flex;gap:0 20px;flex-wrap:wrap}
+nav.toc a{display:inline-block;padding:11px 0;font-size:.9375rem;text-decoration:none;font-weight:600}
 nav.toc a:hover{text-decoration:underline}
-main{padding:20px 0 40px}
-section{margin:0 0 28px}
-h2{font-size:1.3125rem;line-height:1.3;margin:0 0 12px;letter-spacing:-.005em}
+main.wrap{padding-top:28px;padding-bottom:48px}
+section{margin:0 0 40px}
+h2{font-size:1.375rem;line-height:1.3;margin:0 0 14px;letter-spacing:-.005em}
 h3{font-size:1.0625rem;margin:0 0 10px}
-.centre>h2{padding-top:8px;border-top:3px solid var(--navy)}
-.lead{margin:-4px 0 14px;color:var(--muted)}
-.panel{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:16px}
+.centre>h2{padding-top:14px;border-top:3px solid var(--navy);margin-bottom:4px}
+.lead{margin:0 0 14px;color:var(--muted)}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(200px,1fr));gap:12px;margin:0 0 16px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:14px 16px}
-.card .k{margin:0;color:var(--muted);font-size:.8125rem;font-weight:600;text-transform:uppercase;letter-spacing:.05em}
+.card .k{margin:0;color:var(--muted);font-size:.75rem;font-weight:700;text-transform:uppercase;letter-spacing:.06em}
 .card .v{margin:2px 0 0;font-size:2rem;line-height:1.15;font-weight:700;font-variant-numeric:tabular-nums}
 .card .v small{font-size:1rem;color:var(--muted);font-weight:600}
 .card .s{margin:4px 0 0;color:var(--muted);font-size:.875rem}
-.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(320px,1fr));gap:16px;align-items:start}
-.tablebox{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:4px 0 0;overflow-x:auto}
+.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:16px;align-items:start;margin:0 0 16px}
+.grid2 .tablebox{margin:0}
+.tablebox{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:4px 0 0;margin:0 0 16px;overflow-x:auto}
 table{width:100%;border-collapse:collapse}
 caption{text-align:left;padding:10px 14px 8px;color:var(--muted);font-size:.875rem;caption-side:top}
 caption b{color:var(--ink);font-size:1rem;display:block}
 th,td{padding:9px 14px;border-top:1px solid var(--line);text-align:left;vertical-align:middle}
 thead th{border-top:0;padding-top:6px;padding-bottom:6px;font-size:.75rem;text-transform:uppercase;letter-spacing:.05em;color:var(--muted);font-weight:700;background:var(--soft);white-space:nowrap}
 tbody th{font-weight:600}
+.q{display:block;font-weight:400;font-size:.8125rem;color:var(--muted)}
 .n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.barcell{min-width:170px;width:30%}
+.nw{white-space:nowrap}
+td.barcell{min-width:190px;width:30%}
+table.bars tbody th{width:9rem;white-space:nowrap}
+table.bars td.barcell{width:auto}
 .muted{color:var(--muted)}
 .small{font-size:.8125rem}
 .mean{font-weight:700;font-variant-numeric:tabular-nums}
@@ -213,38 +217,40 @@ td.barcell{min-width:170px;width:30%}
 .m1::before{background:var(--r1)}.m3::before{background:var(--r3)}.m4::before{background:var(--r4)}.m5::before{background:var(--r5)}
 .bar{display:flex;height:12px;border-radius:6px;overflow:hidden;background:var(--soft);min-width:100px}
 .bar>span{display:block;height:100%}
-.fill{background:var(--link)}
 .r1{background:var(--r1)}.r2{background:var(--r2)}.r3{background:var(--r3)}.r4{background:var(--r4)}.r5{background:var(--r5)}
 .chips{display:flex;flex-wrap:wrap;gap:2px 10px;margin-top:5px;font-size:.8125rem;font-variant-numeric:tabular-nums;color:var(--ink)}
 .chip{display:inline-block;min-width:1.35em;padding:0 3px;margin-right:3px;border-radius:4px;font-size:.6875rem;font-weight:700;line-height:1.5;text-align:center;color:#fff}
 .chip.r2,.chip.r3,.chip.r4{color:var(--ink)}
 .meter{display:flex;align-items:center;gap:10px}
 .meter .bar{flex:1}
-.meter .n{min-width:3.2em}
+.meter .n{min-width:6.5em;text-align:right}
 .badge{display:inline-block;border-radius:999px;padding:1px 9px;font-size:.75rem;font-weight:700;letter-spacing:.02em;border:1px solid currentColor;white-space:nowrap}
-.badge.ok{color:var(--ok)}
 .badge.warn{color:var(--warn);background:var(--warn-bg)}
 .badge.bad{color:var(--bad);background:var(--bad-bg)}
 td.warn{background:var(--warn-bg);color:var(--warn)}
 td.bad{background:var(--bad-bg);color:var(--bad)}
-td.bad b,td.warn b{color:inherit}
+td.bad b{white-space:nowrap}
+tr.group th{background:var(--soft);color:var(--navy);font-size:.9375rem;font-weight:700;padding-top:7px;padding-bottom:7px;border-top:2px solid var(--line)}
+.tid{white-space:nowrap}
 tr.revoked th,tr.revoked td{color:var(--muted)}
-tr.revoked th{text-decoration:line-through}
-.seqlist{display:block;font-size:.8125rem;font-variant-numeric:tabular-nums;word-break:break-word}
-.mono{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:.875rem;word-break:break-all}
-.comments{list-style:none;margin:0;padding:0;display:grid;gap:10px}
-.comments li{background:var(--card);border:1px solid var(--line);border-left:4px solid var(--line);border-radius:8px;padding:10px 14px}
+tr.revoked .tid .mono{text-decoration:line-through}
+.seqlist{display:block;font-size:.8125rem;font-variant-numeric:tabular-nums;overflow-wrap:anywhere}
+.mono{font-family:ui-monospace,"DejaVu Sans Mono",Menlo,Consolas,monospace;font-size:.875rem;overflow-wrap:anywhere}
+.comments{list-style:none;margin:0;padding:0;display:grid;gap:8px}
+.comments li{background:var(--card);border:1px solid var(--line);border-left:4px solid var(--line);border-radius:8px;padding:9px 14px}
 .comments li.c1,.comments li.c2{border-left-color:var(--r1)}.comments li.c3{border-left-color:var(--r3)}.comments li.c4,.comments li.c5{border-left-color:var(--r5)}
 .comments blockquote{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
-.comments p{margin:4px 0 0;color:var(--muted);font-size:.8125rem}
+.comments p{margin:3px 0 0;color:var(--muted);font-size:.8125rem}
+.comments .mono{white-space:nowrap;font-size:.8125rem}
 .empty{background:var(--card);border:1px dashed #9aa5b1;border-radius:12px;padding:18px;color:var(--muted)}
 footer{border-top:1px solid var(--line);color:var(--muted);font-size:.8125rem;padding:16px 0 28px}
-.narrow{max-width:440px;margin:0 auto;padding:10vh 16px 40px}
+.narrow{max-width:440px;margin:0 auto;padding:12vh 16px 40px}
 .narrow h1{font-size:1.5rem;margin:0 0 6px}
-.form{display:flex;flex-direction:column;gap:12px;margin-top:18px}
+.form{display:flex;flex-direction:column;gap:10px;margin-top:20px;background:var(--card);border:1px solid var(--line);border-radius:12px;padding:20px}
 .form label{font-weight:600}
 .form input{font:inherit;border:1px solid #8c959f;border-radius:8px;padding:10px 12px;min-height:48px;width:100%}
-.alert{border:1px solid var(--bad);background:var(--bad-bg);color:var(--bad);border-radius:8px;padding:10px 14px;margin:14px 0 0}
+.form button{margin-top:6px;min-height:48px}
+.alert{border:1px solid var(--bad);background:var(--bad-bg);color:var(--bad);border-radius:8px;padding:10px 14px;margin:16px 0 0}
 .code{font-size:3rem;font-weight:800;color:var(--navy);margin:0;line-height:1}
 @media (max-width:640px){
 .top{padding:16px 0 14px}
@@ -252,19 +258,29 @@ footer{border-top:1px solid var(--line);color:var(--muted);font-size:.8125rem;pa
 .filter label{flex:1 1 140px}
 .filter input,.filter select{min-width:0;width:100%}
 .filter button{flex:1 1 100%}
-.card .v{font-size:1.625rem}
-.grid2{grid-template-columns:1fr}
+nav.toc a{padding:8px 0}
+main.wrap{padding-top:20px}
+h2{font-size:1.25rem}
+.cards{grid-template-columns:1fr 1fr;gap:8px}
+.card{padding:10px 12px}
+.card .v{font-size:1.5rem}
+.card .s{font-size:.8125rem}
+.grid2{grid-template-columns:minmax(0,1fr)}
 .tablebox{overflow:visible}
+table.stack caption{display:block}
 table.stack thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
-table.stack,table.stack tbody,table.stack tr,table.stack th,table.stack td{display:block;width:100%}
-table.stack tr{border-top:1px solid var(--line);padding:10px 14px}
-table.stack th,table.stack td{border:0;padding:3px 0}
-table.stack tbody th{font-size:1.0625rem;padding-bottom:6px}
-table.stack td{display:flex;justify-content:space-between;align-items:baseline;gap:16px;text-align:right}
-table.stack td::before{content:attr(data-label);color:var(--muted);font-size:.875rem;text-align:left;flex:none}
-table.stack td.barcell,table.stack td.wide{display:block;text-align:left;width:100%}
-table.stack td.barcell::before,table.stack td.wide::before{display:block;margin-bottom:4px}
-table.stack td.warn,table.stack td.bad{padding:4px 8px;border-radius:6px;margin:2px 0}
+table.stack,table.stack tbody,table.stack th,table.stack td{display:block;width:auto}
+table.stack tr{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);column-gap:20px;border-top:1px solid var(--line);padding:10px 14px}
+table.stack th,table.stack td{border:0;padding:2px 0}
+table.stack tbody th,table.stack td.barcell,table.stack td.wide{grid-column:1/-1}
+table.stack tbody th{font-size:1.0625rem;padding-bottom:4px;white-space:normal}
+table.stack tr.group{padding:0}
+table.stack tr.group th{padding:7px 14px;border-top:0}
+table.stack td{display:flex;justify-content:space-between;align-items:baseline;gap:10px;text-align:right;min-width:0}
+table.stack td::before{content:attr(data-label);color:var(--muted);font-size:.8125rem;text-align:left;flex:0 1 auto}
+table.stack td.barcell,table.stack td.wide{display:block;text-align:left;padding-top:4px}
+table.stack td.barcell::before,table.stack td.wide::before{display:block;margin-bottom:2px}
+table.stack td.warn,table.stack td.bad{padding:2px 6px;border-radius:6px}
 }
 @media print{.top{background:#fff;color:var(--ink)}.top .period{color:var(--ink)}.filter,nav.toc,.skip{display:none}}
 )CSS";
@@ -318,37 +334,48 @@ std::string meanCell(const ScaleStats& s) {
     return "<td class=\"n\" data-label=\"Mean\"><span class=\"mean " + std::string(meanBand(s)) + "\">" + mean(s) + "</span></td>";
 }
 
+// A data cell; `label` names it on a phone, where rows become cards. Inline content is kept in
+// one span there, so the card's two-column flex sees label and value only.
 std::string cell(const char* label, const std::string& html, const char* cls = "n") {
+    std::string classes = cls ? cls : "";
+    bool block = classes.find("barcell") != std::string::npos || classes.find("wide") != std::string::npos;
     std::string out = "<td";
-    if (cls && *cls) out += " class=\"" + std::string(cls) + "\"";
-    out += " data-label=\"" + h(label) + "\">" + html + "</td>";
+    if (!classes.empty()) out += " class=\"" + classes + "\"";
+    out += " data-label=\"" + h(label) + "\">";
+    out += block ? html : "<span>" + html + "</span>";
+    out += "</td>";
     return out;
 }
 
+// A table in its white box. `classes`: "stack" turns rows into cards on a phone.
 std::string tableStart(const std::string& captionTitle, const std::string& captionNote, const std::vector<std::pair<std::string, bool>>& columns,
-                       bool stack = true) {
+                       const std::string& classes = "stack", bool openBody = true) {
     std::string out = "<div class=\"tablebox\"><table";
-    if (stack) out += " class=\"stack\"";
+    if (!classes.empty()) out += " class=\"" + classes + "\"";
     out += ">\n<caption><b>" + captionTitle + "</b>";
     if (!captionNote.empty()) out += captionNote;
     out += "</caption>\n<thead><tr>";
     for (const auto& [name, numeric] : columns) out += std::string("<th scope=\"col\"") + (numeric ? " class=\"n\"" : "") + ">" + name + "</th>";
-    out += "</tr></thead>\n<tbody>\n";
+    out += "</tr></thead>\n";
+    if (openBody) out += "<tbody>\n";
     return out;
 }
 
 const char* tableEnd() { return "</tbody>\n</table></div>\n"; }
 
 // Rows of a group table (centres or services): name, responses, mean, distribution, shares.
+// `anchors`: where each name links to on this page (empty = no links).
 std::string groupTable(const std::string& caption, const std::string& note, const char* nameColumn,
-                       const std::vector<const GroupResults*>& groups, bool withQr) {
+                       const std::vector<const GroupResults*>& groups, bool withQr, const std::vector<std::string>& anchors = {}) {
     std::vector<std::pair<std::string, bool>> columns = {{nameColumn, false},       {"Responses", true}, {"Mean", true},
                                                          {"Ratings 1 → 5", false},   {"1–2", true},       {"4–5", true},
                                                          {"Partial", true}};
     if (withQr) columns.push_back({"QR", true});
     std::string out = tableStart(caption, note, columns);
-    for (const GroupResults* g : groups) {
-        out += "<tr><th scope=\"row\">" + h(g->label) + "</th>";
+    for (size_t i = 0; i < groups.size(); ++i) {
+        const GroupResults* g = groups[i];
+        out += "<tr><th scope=\"row\">" +
+               (i < anchors.size() ? "<a href=\"#" + anchors[i] + "\">" + h(g->label) + "</a>" : h(g->label)) + "</th>";
         out += cell("Responses", count(g->responses));
         out += meanCell(g->main);
         out += cell("Ratings 1 → 5", g->main.answered ? distribution(g->main) : "<span class=\"muted\">no ratings</span>", "barcell");
@@ -362,15 +389,21 @@ std::string groupTable(const std::string& caption, const std::string& note, cons
     return out;
 }
 
+// A question's short name, with the question itself under it when the questionnaire has one.
+std::string questionCell(const std::string& name, const std::string& label) {
+    std::string out = h(name);
+    if (!label.empty() && label != name && readableId(label) != name) out += "<span class=\"q\">" + h(label) + "</span>";
+    return out;
+}
+
 std::string criteriaTable(const GroupResults& g, const std::string& caption) {
-    std::string out = tableStart(caption, "Each criterion is rated 1–5 and may be skipped; mean of those who rated it.",
-                                 {{"Criterion", false}, {"Rated by", true}, {"Mean", false}, {"1–2", true}});
+    std::string out = tableStart(caption, "Each criterion is rated 1–5 and may be skipped: mean and spread of those who rated it.",
+                                 {{"Criterion", false}, {"Rated by", true}, {"Mean", true}, {"Ratings 1 → 5", false}, {"1–2", true}});
     for (const auto& c : g.criteria) {
-        out += "<tr><th scope=\"row\">" + h(c.label) + "</th>";
+        out += "<tr><th scope=\"row\">" + questionCell(c.name, c.label) + "</th>";
         out += cell("Rated by", count(c.answered) + (g.responses ? " <span class=\"muted small\">(" + ratio(c.answered, g.responses) + ")</span>" : ""));
-        std::string m = c.answered ? meter(c.mean() / 5.0, "<span class=\"mean " + std::string(meanBand(c)) + "\">" + mean(c) + "</span>")
-                                   : std::string("<span class=\"muted\">no ratings</span>");
-        out += cell("Mean of 5", m, "barcell");
+        out += meanCell(c);
+        out += cell("Ratings 1 → 5", c.answered ? distribution(c) : "<span class=\"muted\">no ratings</span>", "barcell");
         out += cell("Rated 1–2", c.answered ? percent(c.lowShare()) : "—");
         out += "</tr>\n";
     }
@@ -378,14 +411,17 @@ std::string criteriaTable(const GroupResults& g, const std::string& caption) {
     return out;
 }
 
-std::string choiceTable(const ChoiceStats& c, int64_t responses, const std::string& captionPrefix = "") {
+std::string choiceTable(const ChoiceStats& c, int64_t responses) {
     std::string note = "Share of all " + count(responses) + " responses that picked each option (several may be picked); " +
-                       count(c.answered) + " answered the question.";
-    std::string out = tableStart(captionPrefix + h(c.label), note, {{"Option", false}, {"Picked", true}, {"Share", false}});
+                       count(c.answered) + " answered. Bars are relative to the most picked option.";
+    std::string title = h(c.label == c.id ? c.name : c.label);
+    std::string out = tableStart(title, note, {{"Option", false}, {"Picked", true}, {"Share", false}});
+    double top = 0;
+    for (const auto& o : c.options) top = std::max(top, o.share);
     for (const auto& o : c.options) {
         out += "<tr><th scope=\"row\">" + h(o.label) + "</th>";
         out += cell("Picked by", count(o.picked));
-        out += cell("Share of responses", meter(o.share, percent(o.share), "r2"), "barcell");
+        out += cell("Share of responses", meter(top > 0 ? o.share / top : 0.0, percent(o.share), "r2"), "barcell");
         out += "</tr>\n";
     }
     out += tableEnd();
@@ -428,22 +464,31 @@ TerminalAttention attention(const std::vector<TerminalHealth>& terminals) {
 }
 
 std::string terminalsTable(const std::vector<TerminalHealth>& terminals) {
-    std::string out = tableStart("Terminals",
-                                 "Stored seq: every response up to it has arrived. A gap is a number below the highest one "
-                                 "received that never arrived: a lost or still undelivered response.",
-                                 {{"Terminal", false}, {"Centre", false}, {"Last seen", false}, {"Responses", true},
-                                  {"Unsent", false}, {"Stored seq", true}, {"Gaps", false}, {"Clock", true}, {"Notes", false}});
+    std::string out = tableStart("Every terminal, by centre",
+                                 "Responses: completed in this period. Stored seq: every response up to it has arrived (of the highest "
+                                 "received). A gap is a number "
+                                 "below the highest one that never arrived: a lost or still undelivered response.",
+                                 {{"Terminal", false}, {"Last seen", false}, {"Responses", true}, {"Unsent", false},
+                                  {"Stored seq", true}, {"Gaps", false}, {"Clock", true}, {"Notes", false}},
+                                 "stack terminals", /*openBody=*/false);
+    const std::string* centre = nullptr;
     for (const auto& t : terminals) {
-        out += std::string("<tr") + (t.revoked ? " class=\"revoked\"" : "") + "><th scope=\"row\"><span class=\"mono\">" + h(t.id) + "</span></th>";
-        out += cell("Centre", h(t.centre), "");
+        if (!centre || *centre != t.centre) {
+            if (centre) out += "</tbody>\n";
+            centre = &t.centre;
+            out += "<tbody><tr class=\"group\"><th colspan=\"8\" scope=\"rowgroup\">" +
+                   (t.centre.empty() ? std::string("No centre") : h(t.centre)) + "</th></tr>\n";
+        }
+        out += std::string("<tr") + (t.revoked ? " class=\"revoked\"" : "") + "><th scope=\"row\" class=\"tid\"><span class=\"mono\">" +
+               h(t.id) + "</span></th>";
         // Last seen
-        if (!t.lastSeenMs) out += cell("Last seen", "never", t.revoked ? "" : "warn");
+        if (!t.lastSeenMs) out += cell("Last seen", "never", t.revoked ? "nw" : "warn nw");
         else {
             bool silent = !t.revoked && *t.lastSeenAgeMs > kSilentMs;
             out += cell("Last seen", formatAge(*t.lastSeenAgeMs) + "<span class=\"sr\"> (" + dateTime(*t.lastSeenMs) + ")</span>",
-                        silent ? (*t.lastSeenAgeMs > 24 * kSilentMs ? "bad" : "warn") : "");
+                        silent ? (*t.lastSeenAgeMs > 24 * kSilentMs ? "bad nw" : "warn nw") : "nw");
         }
-        out += cell("Responses in period", count(t.responsesInPeriod));
+        out += cell("Responses", count(t.responsesInPeriod));
         // Backlog the terminal reported
         if (!t.reportedUnsent) out += cell("Unsent", "<span class=\"muted\">not reported</span>", "");
         else if (*t.reportedUnsent == 0) out += cell("Unsent", "none", "");
@@ -451,7 +496,7 @@ std::string terminalsTable(const std::vector<TerminalHealth>& terminals) {
             std::string text = "<b>" + count(*t.reportedUnsent) + "</b>";
             if (t.reportedOldestUnsentS) text += ", oldest " + formatDuration(*t.reportedOldestUnsentS);
             bool old = t.reportedOldestUnsentS && *t.reportedOldestUnsentS > kOldBacklogS;
-            out += cell("Unsent", text, old && !t.revoked ? "warn" : "");
+            out += cell("Unsent", text, old && !t.revoked ? "warn nw" : "nw");
         }
         std::string seq = count(t.highWaterSeq);
         if (t.maxSeq > t.highWaterSeq) seq += " <span class=\"muted small\">of " + count(t.maxSeq) + "</span>";
@@ -468,7 +513,7 @@ std::string terminalsTable(const std::vector<TerminalHealth>& terminals) {
         if (!t.clockOffsetMs) out += cell("Clock", "<span class=\"muted\">—</span>");
         else {
             bool off = std::llabs(*t.clockOffsetMs) > kClockOffsetMs;
-            out += cell("Clock offset", offset(*t.clockOffsetMs), off && !t.revoked ? "n warn" : "n");
+            out += cell("Clock", offset(*t.clockOffsetMs), off && !t.revoked ? "n warn" : "n");
         }
         std::string notes;
         if (t.revoked) notes += "<span class=\"badge bad\">Revoked" + (t.revokedAtMs ? " " + monthDay(*t.revokedAtMs) : std::string()) + "</span> ";
@@ -479,7 +524,8 @@ std::string terminalsTable(const std::vector<TerminalHealth>& terminals) {
         out += cell("Notes", notes, "wide");
         out += "</tr>\n";
     }
-    out += tableEnd();
+    if (centre) out += "</tbody>\n";
+    out += "</table></div>\n";
     return out;
 }
 
@@ -511,7 +557,7 @@ std::string summaryCards(const Results& r) {
 
 std::string mainDistribution(const GroupResults& g) {
     std::string out = tableStart("Main question" + (g.main.label != g.main.id ? ": " + h(g.main.label) : std::string()),
-                                 count(g.main.answered) + " responses with a rating.", {{"Rating", false}, {"Responses", false}}, false);
+                                 count(g.main.answered) + " responses with a rating.", {{"Rating", false}, {"Responses", false}}, "bars");
     for (int r = 5; r >= 1; --r) {
         int64_t n = g.main.distribution[size_t(r - 1)];
         out += "<tr><th scope=\"row\"><span class=\"chip r" + std::to_string(r) + "\" aria-hidden=\"true\">" + std::to_string(r) +
@@ -563,6 +609,10 @@ std::string renderResultsPage(const Results& r, const ResultsPageOptions& option
     std::sort(centreNames.begin(), centreNames.end());
 
     const bool severalCentres = r.centres.size() > 1;
+    // With no responses, the tables would be rows of zeros: the overview says so instead, and
+    // the terminals (are they reporting?) are what is left to look at.
+    const bool any = r.total.responses > 0;
+    const bool singleComments = any && !severalCentres && !r.centres.empty() && !r.centres.front().comments.empty();
     std::string out = pageStart("Otklik — results");
     out += "<a class=\"skip\" href=\"#main\">Skip to results</a>\n";
 
@@ -581,10 +631,10 @@ std::string renderResultsPage(const Results& r, const ResultsPageOptions& option
     // Contents.
     out += "<nav class=\"toc\" aria-label=\"Sections\"><ul>";
     out += "<li><a href=\"#overview\">Overview</a></li>";
-    if (severalCentres) out += "<li><a href=\"#centres\">Centres</a></li>";
-    out += "<li><a href=\"#services\">Services</a></li><li><a href=\"#criteria\">Criteria</a></li>";
-    if (!r.total.choices.empty()) out += "<li><a href=\"#reasons\">Reasons</a></li>";
-    if (!severalCentres && !r.centres.empty() && !r.centres.front().comments.empty()) out += "<li><a href=\"#comments\">Comments</a></li>";
+    if (any && severalCentres) out += "<li><a href=\"#centres\">Centres</a></li>";
+    if (any) out += "<li><a href=\"#services\">Services</a></li><li><a href=\"#criteria\">Criteria</a></li>";
+    if (any && !r.total.choices.empty()) out += "<li><a href=\"#reasons\">Reasons</a></li>";
+    if (singleComments) out += "<li><a href=\"#comments\">Comments</a></li>";
     out += "<li><a href=\"#terminals\">Terminals</a></li></ul></nav>\n";
 
     out += "<main id=\"main\" class=\"wrap\">\n";
@@ -600,15 +650,20 @@ std::string renderResultsPage(const Results& r, const ResultsPageOptions& option
         out += "<p class=\"muted small\">" + count(r.unreadable) + " stored responses could not be read and are not counted.</p>\n";
     out += "</section>\n";
 
-    if (severalCentres) {
+    if (any && severalCentres) {
         std::vector<const GroupResults*> groups;
-        for (const auto& c : r.centres) groups.push_back(&c.total);
+        std::vector<std::string> anchors;
+        for (const auto& c : r.centres) {
+            groups.push_back(&c.total);
+            anchors.push_back("centre-" + std::to_string(anchors.size() + 1));  // as the sections below
+        }
         out += "<section id=\"centres\" aria-labelledby=\"centres-h\"><h2 id=\"centres-h\">Centres</h2>\n";
-        out += groupTable("Responses by centre", "Main question: mean and how the ratings spread.", "Centre", groups, true);
+        out += groupTable("Responses by centre", "Main question: mean and how the ratings spread. A name leads to the centre's details.",
+                          "Centre", groups, true, anchors);
         out += "</section>\n";
     }
 
-    {
+    if (any) {
         std::vector<const GroupResults*> groups;
         for (const auto& s : r.services) groups.push_back(&s);
         out += "<section id=\"services\" aria-labelledby=\"services-h\"><h2 id=\"services-h\">Services</h2>\n";
@@ -618,24 +673,26 @@ std::string renderResultsPage(const Results& r, const ResultsPageOptions& option
         out += "</section>\n";
     }
 
-    out += "<section id=\"criteria\" aria-labelledby=\"criteria-h\"><h2 id=\"criteria-h\">Criteria</h2>\n";
-    if (r.total.criteria.empty()) out += "<p class=\"empty\">No criteria were rated in this period.</p>\n";
-    else out += criteriaTable(r.total, severalCentres ? "All centres" : "Criteria");
-    out += "</section>\n";
+    if (any) {
+        out += "<section id=\"criteria\" aria-labelledby=\"criteria-h\"><h2 id=\"criteria-h\">Criteria</h2>\n";
+        if (r.total.criteria.empty()) out += "<p class=\"empty\">No criteria were rated in this period.</p>\n";
+        else out += criteriaTable(r.total, severalCentres ? "All centres by criterion" : "By criterion");
+        out += "</section>\n";
+    }
 
-    if (!r.total.choices.empty()) {
+    if (any && !r.total.choices.empty()) {
         out += "<section id=\"reasons\" aria-labelledby=\"reasons-h\"><h2 id=\"reasons-h\">Reasons</h2>\n<div class=\"grid2\">\n";
         out += choicesSection(r.total);
         out += "</div>\n</section>\n";
     }
 
-    if (!severalCentres && !r.centres.empty() && !r.centres.front().comments.empty()) {
+    if (singleComments) {
         out += "<section id=\"comments\" aria-labelledby=\"comments-h\"><h2 id=\"comments-h\">Recent comments</h2>\n";
         out += commentsList(r.centres.front().comments);
         out += "</section>\n";
     }
 
-    if (severalCentres) {
+    if (any && severalCentres) {
         int index = 0;
         for (const auto& c : r.centres) {
             ++index;
@@ -651,14 +708,13 @@ std::string renderResultsPage(const Results& r, const ResultsPageOptions& option
             std::vector<const GroupResults*> groups;
             for (const auto& s : c.services) groups.push_back(&s);
             out += groupTable("By service", "", "Service", groups, false);
-            out += "<div class=\"grid2\">\n";
-            out += criteriaTable(g, "Criteria");
+            out += criteriaTable(g, "By criterion");
+            std::string side;
             for (const auto& choice : g.choices)
-                if (choice.answered) out += choiceTable(choice, g.responses);
-            out += "</div>\n";
-            if (!c.comments.empty()) {
-                out += "<h3>Recent comments</h3>\n" + commentsList(c.comments);
-            }
+                if (choice.answered) side += choiceTable(choice, g.responses);
+            if (!c.comments.empty())
+                side += "<div><h3>Recent comments</h3>\n" + commentsList(c.comments) + "</div>\n";
+            if (!side.empty()) out += "<div class=\"grid2\">\n" + side + "</div>\n";
             out += "</section>\n";
         }
     }

@@ -3,6 +3,7 @@
 #include "sync/hub/sqlite_connection.h"
 
 #include <filesystem>
+#include <type_traits>
 
 #include "sync/client/sqlite_db.h"
 
