@@ -28,6 +28,7 @@ bench: build
 	@./packaging/install-deps.sh --with-bench
 	@./tests/bench/kiosk_vs_chromium.sh
 	@./tests/bench/outbox.sh
+	@./build/tests/bench/hub_ingest_bench
 
 clean:
 	rm -rf build build-asan

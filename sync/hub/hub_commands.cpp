@@ -97,6 +97,7 @@ int serve(const ServeOptions& o) {
     }
     server.limits.threads = o.threads;
     server.limits.idleTimeoutSeconds = o.idleTimeoutS;
+    server.limits.maxConnectionsPerAddress = o.maxConnectionsPerAddress;
     server.limits.requestTimeoutSeconds = o.requestTimeoutS;
 
     auto store = openStore(o.db, o.poolSize);

@@ -18,6 +18,7 @@ struct ServeOptions {
     int poolSize = 8;
     double rateLimit = 50;
     unsigned idleTimeoutS = 15;
+    unsigned maxConnectionsPerAddress = 64;
     unsigned requestTimeoutS = 60;
 };
 

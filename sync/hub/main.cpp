@@ -30,6 +30,10 @@ int main(int argc, char** argv) {
     serveCommand->add_option("--idle-timeout", serveOptions.idleTimeoutS, "Seconds a silent connection is kept")
         ->check(CLI::Range(1u, 3600u))
         ->capture_default_str();
+    serveCommand->add_option("--max-connections-per-address", serveOptions.maxConnectionsPerAddress,
+                             "Open connections one client address may hold (raise it behind a proxy)")
+        ->check(CLI::Range(1u, 100000u))
+        ->capture_default_str();
     serveCommand->add_option("--request-timeout", serveOptions.requestTimeoutS, "Seconds a request body may take to arrive")
         ->check(CLI::Range(1u, 3600u))
         ->capture_default_str();
