@@ -17,10 +17,11 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::vector<std::string_view> kTopKeys = {"terminal_id", "centre_name", "languages", "assets_dir",
-                                                "questionnaire_path", "data_dir", "qr_base_url", "timeouts", "screen", "storage"};
+                                                "questionnaire_path", "data_dir", "qr_base_url", "timeouts", "screen", "storage", "hub"};
 const std::vector<std::string_view> kTimeoutKeys = {"idle_s", "thanks_s", "repeat_interval_ms"};
 const std::vector<std::string_view> kScreenKeys = {"orientation", "diagonal_inches", "fullscreen"};
 const std::vector<std::string_view> kStorageKeys = {"keep_delivered_days", "budget_mb", "warn_percent"};
+const std::vector<std::string_view> kHubKeys = {"url", "token", "ca_file", "pins", "proxy", "batch_size", "insecure_development_only"};
 
 // Where a setting belongs, for one written in the wrong section (the commonest slip: a line
 // added at the end of the file lands in the last [section]); "" for a name used nowhere.
@@ -30,6 +31,7 @@ std::string homeOf(const std::string& name) {
     if (in(kTimeoutKeys)) return "under the [timeouts] line";
     if (in(kScreenKeys)) return "under the [screen] line";
     if (in(kStorageKeys)) return "under the [storage] line";
+    if (in(kHubKeys)) return "under the [hub] line";
     return "";
 }
 
@@ -173,6 +175,56 @@ void readStorage(Reader& r, const toml::table& t, DeviceConfig& c) {
     if (auto v = r.integer(t, "warn_percent", "storage.warn_percent", 50, 99, "percent")) c.storageWarnPercent = static_cast<int>(*v);
 }
 
+void readHub(Reader& r, const toml::table& t, DeviceConfig& c) {
+    r.unknownKeys(t, "hub.", kHubKeys);
+    auto& hub = c.hub;
+    if (auto v = r.text(t, "url", "hub.url")) {
+        bool https = v->rfind("https://", 0) == 0;
+        if ((!https && v->rfind("http://", 0) != 0) || v->size() < 10 || v->find_first_of(" \t\"<>") != std::string::npos)
+            r.problems_.add(where(*t.get("url"), "hub.url"), "\"" + *v + "\" is not a hub address",
+                            "write the hub's address, e.g. url = \"https://hub.example.org\"");
+        else
+            hub.url = v->back() == '/' ? v->substr(0, v->size() - 1) : *v;
+    }
+    if (auto v = r.text(t, "token", "hub.token")) {
+        if (v->empty() || v->find_first_of(" \t\r\n") != std::string::npos)
+            r.problems_.add(where(*t.get("token"), "hub.token"), "is empty or holds spaces",
+                            "paste the token: line printed by `otklik-hub terminal add`");
+        else
+            hub.token = *v;
+    }
+    if (auto p = r.path(t, "ca_file")) hub.caFile = *p;
+    if (const toml::node* n = t.get("pins")) {
+        const toml::array* list = n->as_array();
+        if (!list) {
+            r.problems_.add(where(*n, "hub.pins"), "must be a list", "write pins = [\"sha256//…\", \"sha256//…\"] (current key and backup key)");
+        } else {
+            for (const auto& item : *list) {
+                auto pin = item.value<std::string>();
+                if (!pin || pin->rfind("sha256//", 0) != 0 || pin->size() != 52)
+                    r.problems_.add(where(item, "hub.pins"), "holds something that is not a sha256// pin",
+                                    "each pin is \"sha256//\" and 44 base64 characters (see docs/device-config.md)");
+                else
+                    hub.pins.push_back(*pin);
+            }
+        }
+    }
+    if (auto v = r.text(t, "proxy", "hub.proxy")) hub.proxy = *v;
+    if (auto v = r.integer(t, "batch_size", "hub.batch_size", 1, 1000, "responses")) hub.batchSize = static_cast<int>(*v);
+    if (const toml::node* n = t.get("insecure_development_only")) {
+        if (!n->is_boolean())
+            r.problems_.add(where(*n, "hub.insecure_development_only"), "is " + typeWord(*n) + ", expected true or false",
+                            "leave it out (never true on a real terminal)");
+        else
+            hub.insecureDevelopmentOnly = *n->value<bool>();
+    }
+    if (!hub.url.empty() && hub.url.rfind("http://", 0) == 0 && !hub.insecureDevelopmentOnly)
+        r.problems_.add(where(*t.get("url"), "hub.url"), "is plain http://: responses would travel unencrypted",
+                        "use the hub's https:// address");
+    if (!hub.url.empty() && hub.token.empty())
+        r.problems_.add(where(t, "hub"), "has a url but no token", "add token = \"…\" from `otklik-hub terminal add`");
+}
+
 void readLanguages(Reader& r, const toml::node& node, DeviceConfig& c) {
     const toml::array* list = node.as_array();
     if (!list || list->empty()) {
@@ -313,6 +365,10 @@ DeviceConfigLoad parseDeviceConfig(const std::string& tomlText, const std::strin
     if (const toml::node* n = root.get("storage")) {
         if (const toml::table* t = n->as_table()) readStorage(r, *t, c);
         else out.problems.add(where(*n, "storage"), "must be a [storage] table", "put its settings under a [storage] line");
+    }
+    if (const toml::node* n = root.get("hub")) {
+        if (const toml::table* t = n->as_table()) readHub(r, *t, c);
+        else out.problems.add(where(*n, "hub"), "must be a [hub] table", "put its settings under a [hub] line");
     }
     if (out.problems.empty()) out.config = std::move(c);
     return out;

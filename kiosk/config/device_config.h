@@ -32,6 +32,17 @@ struct DeviceConfig {
     int64_t storageBudgetMb = 512;      // soft limit on the outbox; delivered ones go first above it
     int storageWarnPercent = 80;        // log a warning above this share of the budget
 
+    // [hub]: where responses are delivered. No url = keep them on the terminal only.
+    struct Hub {
+        std::string url;                    // https://hub.example.org (the API lives under /api/v1)
+        std::string token;                  // from `otklik-hub terminal add`
+        std::string caFile;                 // PEM; "" = the system's CAs
+        std::vector<std::string> pins;      // "sha256//…" public-key pins: current + backup
+        std::string proxy;                  // "" = from the environment (https_proxy)
+        int batchSize = 200;
+        bool insecureDevelopmentOnly = false;  // no TLS checks; a red banner on every screen
+    } hub;
+
     [[nodiscard]] const std::string& centreNameIn(const std::string& lang) const;
 };
 
