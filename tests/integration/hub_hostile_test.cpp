@@ -267,6 +267,15 @@ TEST_P(HubHostile, ABodyTricklingInIsCutOffAtTheRequestTimeLimit) {
     EXPECT_EQ(getWithToken(client, hub.url("/healthz"), "").status, 200);
 }
 
+TEST_P(HubHostile, OversizedHeadersAreRefused) {
+    HubProcess hub(db, dir);
+    auto client = hub.client(5000);
+    HttpResult r = getWithToken(client, hub.url("/api/v1/config"), terminal.token, {{"X-Padding", std::string(100 * 1024, 'a')}});
+    EXPECT_TRUE(r.status == 431 || r.status == 413) << r.status << " " << r.errorMessage;
+    auto fresh = hub.client(5000);
+    EXPECT_EQ(getWithToken(fresh, hub.url("/api/v1/config"), terminal.token).status, 200);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, HubHostile, ::testing::Values("sqlite", "postgresql"), [](const auto& info) { return info.param; });
 
 }  // namespace
