@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kiosk/app/delivery.h"
 #include "kiosk/app/kiosk_app.h"
 #include "kiosk/app/script.h"
 #include "kiosk/config/kiosk_setup.h"
@@ -110,7 +111,15 @@ int run(const Options& o, std::chrono::steady_clock::time_point started) {
         return kExitFailed;
     }
     Outbox outbox(outboxSettings(setup.config), *clock);
-    RecordingStore store(outbox);
+    // Delivery keeps real time even headless: its waits and timestamps are the network's.
+    SystemClock wallClock;
+    std::unique_ptr<Delivery> delivery;
+    if (!setup.config.hub.url.empty()) {
+        delivery = std::make_unique<Delivery>(setup.config, outbox, wallClock);
+        delivery->start();
+    }
+    NotifyingStore notifying(outbox, delivery.get());
+    RecordingStore store(notifying);
     KioskApp app(flow, ui, *display, *clock, store);
     if (!app.start(error)) {
         log::error(error);
@@ -121,6 +130,7 @@ int run(const Options& o, std::chrono::steady_clock::time_point started) {
               std::to_string(display->height()) + (o.headless ? " headless" : "") + ", first frame after " +
               std::to_string(firstFrameMs) + " ms");
     int code = o.headless ? app.runScript(script.steps) : app.runInteractive();
+    if (delivery) delivery->finish(std::chrono::seconds(3));
     if (!o.responsesOut.empty()) {
         std::ofstream out(o.responsesOut);
         for (const auto& r : store.stored()) out << toJson(r).dump() << "\n";
