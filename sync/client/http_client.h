@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "sync/client/http_transport.h"
+
 namespace otklik {
 
 struct TlsSettings {
@@ -66,18 +68,18 @@ struct HttpResult {
 
 // One reusable connection (kept alive between requests to the same server, so TLS handshakes
 // are not repeated). Not thread-safe: one client per thread.
-class HttpClient {
+class HttpClient final : public HttpTransport {
 public:
     // `proxy`: nullopt = from the environment (https_proxy, no_proxy), "" = never a proxy,
     // otherwise a proxy URL such as "http://proxy.lan:3128".
     HttpClient(TlsSettings tls, HttpTimeouts timeouts, std::optional<std::string> proxy = std::nullopt);
-    ~HttpClient();
+    ~HttpClient() override;
     HttpClient(const HttpClient&) = delete;
     HttpClient& operator=(const HttpClient&) = delete;
 
     // Blocks until the reply is complete or fails (bounded by the timeouts). Redirects are
     // returned as they are, never followed; bodies are not decompressed.
-    [[nodiscard]] HttpResult send(const HttpRequest& request);
+    [[nodiscard]] HttpResult send(const HttpRequest& request) override;
 
 private:
     struct Impl;

@@ -166,6 +166,40 @@ sqlite::Error Outbox::setState(const std::string& id, DeliveryState state, const
     });
 }
 
+sqlite::Error Outbox::setStates(const std::vector<StateChange>& changes, const std::optional<SyncRecord>& record) {
+    return call<sqlite::Error>([&](OutboxStore* store, sqlite::Error& error) {
+        if (!store) return error;
+        error = store->setStates(changes, clock_.wallMs(), record);
+        if (!error) ++commitsSinceCheckpoint_;
+        return error;
+    });
+}
+
+std::optional<DeliveryState> Outbox::stateOf(int64_t seq) {
+    return call<std::optional<DeliveryState>>([seq](OutboxStore* store, sqlite::Error& error) -> std::optional<DeliveryState> {
+        if (!store) return std::nullopt;
+        return store->stateOf(seq, error);
+    });
+}
+
+std::optional<SyncRecord> Outbox::syncRecord() {
+    return call<std::optional<SyncRecord>>([](OutboxStore* store, sqlite::Error& error) -> std::optional<SyncRecord> {
+        if (!store) return std::nullopt;
+        SyncRecord record = store->syncRecord(error);
+        if (error) return std::nullopt;
+        return record;
+    });
+}
+
+sqlite::Error Outbox::saveSyncRecord(const SyncRecord& record) {
+    return call<sqlite::Error>([&](OutboxStore* store, sqlite::Error& error) {
+        if (!store) return error;
+        error = store->saveSyncRecord(record);
+        if (!error) ++commitsSinceCheckpoint_;
+        return error;
+    });
+}
+
 OutboxSummary Outbox::summary() {
     return call<OutboxSummary>([](OutboxStore* store, sqlite::Error& error) {
         return store ? store->summary(error) : OutboxSummary{};

@@ -33,8 +33,17 @@ public:
     [[nodiscard]] std::string probe() override;
 
     // For the uploader and the health report.
+    // Up to `limit` pending responses, oldest (lowest seq) first; empty while storage fails.
     [[nodiscard]] std::vector<StoredResponse> pending(int limit);
     [[nodiscard]] sqlite::Error setState(const std::string& id, DeliveryState state, const std::string& reason);
+    // A whole batch's outcome, and the uploader's record if given, in one transaction (one
+    // fsync), all or none.
+    [[nodiscard]] sqlite::Error setStates(const std::vector<StateChange>& changes, const std::optional<SyncRecord>& record = std::nullopt);
+    // The state of the response numbered `seq`, if the outbox holds it.
+    [[nodiscard]] std::optional<DeliveryState> stateOf(int64_t seq);
+    // The uploader's persisted record; nullopt while storage fails.
+    [[nodiscard]] std::optional<SyncRecord> syncRecord();
+    [[nodiscard]] sqlite::Error saveSyncRecord(const SyncRecord& record);
     [[nodiscard]] OutboxSummary summary();
     // The last storage failure, if storage is failing now.
     [[nodiscard]] std::optional<sqlite::Error> failing() const;

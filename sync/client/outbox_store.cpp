@@ -75,6 +75,21 @@ CREATE TABLE events (at_ms INTEGER NOT NULL, kind TEXT NOT NULL, detail TEXT NOT
 INSERT INTO meta (key, value) VALUES ('seq_floor', 0);
 )";
 
+// Version 2: the uploader's record (one row), so `status` can tell after a restart when the
+// hub last took a batch and what failed last. IF NOT EXISTS: a file whose user_version was
+// set back by hand (to read it with an older export) upgrades again cleanly.
+const char* kSchemaV2 = R"(
+CREATE TABLE IF NOT EXISTS sync_status (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    last_success_ms INTEGER,
+    last_error TEXT NOT NULL DEFAULT '',
+    last_error_ms INTEGER,
+    hub_high_water_seq INTEGER NOT NULL DEFAULT 0,
+    gap_seq INTEGER
+);
+INSERT OR IGNORE INTO sync_status (id) VALUES (1);
+)";
+
 // Numbering: a response's seq is one above the highest seq in the table, or above
 // meta.seq_floor when pruning or recovery has taken the highest rows away. Reading the
 // table's last key costs nothing, so a commit touches three pages (the row and its two index
@@ -85,7 +100,7 @@ const char* kHighestSeq =
 const std::string kNextSeq = std::string(kHighestSeq) + " + 1";
 
 // Forward migrations: entry i takes a database from version i to i + 1.
-const char* kMigrations[] = {kSchemaV1};
+const char* kMigrations[] = {kSchemaV1, kSchemaV2};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == OutboxStore::kSchemaVersion,
               "one migration per schema version");
 
@@ -407,6 +422,38 @@ Error OutboxStore::setState(const std::string& id, DeliveryState state, const st
     return s->run();
 }
 
+Error OutboxStore::setStates(const std::vector<StateChange>& changes, int64_t nowMs, const std::optional<SyncRecord>& record) {
+    if (changes.empty() && !record) return {};
+    Error error;
+    auto s = db_->prepare("UPDATE responses SET state = ?1, state_reason = ?2, state_changed_at_ms = ?3 WHERE id = ?4", error);
+    if (!s) return error;
+    if ((error = begin_->run())) return error;
+    for (const StateChange& change : changes) {
+        s->bind(1, toString(change.state)).bind(2, change.reason).bind(3, nowMs).bind(4, change.id);
+        if ((error = s->run())) {
+            (void)rollback_->run();
+            return error;
+        }
+    }
+    if (record && (error = saveSyncRecord(*record))) {
+        (void)rollback_->run();
+        return error;
+    }
+    if ((error = commit_->run())) (void)rollback_->run();
+    return error;
+}
+
+std::optional<DeliveryState> OutboxStore::stateOf(int64_t seq, Error& error) {
+    auto s = db_->prepare("SELECT state FROM responses WHERE seq = ?1", error);
+    if (!s) return std::nullopt;
+    s->bind(1, seq);
+    if (!s->step()) {
+        if (s->error()) error = s->error();
+        return std::nullopt;
+    }
+    return deliveryStateFromString(s->columnText(0));
+}
+
 std::vector<StoredResponse> OutboxStore::pending(int limit, Error& error) {
     std::vector<StoredResponse> out;
     auto s = db_->prepare(std::string("SELECT ") + kColumns + " FROM responses WHERE state = 'pending' ORDER BY seq LIMIT ?1", error);
@@ -448,6 +495,43 @@ OutboxSummary OutboxStore::summary(Error& error) {
     auto events = db_->prepare("SELECT at_ms, kind, detail FROM events ORDER BY rowid DESC LIMIT 10", error);
     while (events && events->step()) out.recentEvents.push_back({events->columnInt(0), events->columnText(1), events->columnText(2)});
     return out;
+}
+
+SyncRecord OutboxStore::syncRecord(Error& error) {
+    SyncRecord out;
+    auto exists = db_->queryInt("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'sync_status'", error);
+    if (!exists || *exists == 0) return out;
+    auto s = db_->prepare("SELECT last_success_ms, last_error, last_error_ms, hub_high_water_seq, gap_seq FROM sync_status WHERE id = 1", error);
+    if (!s) return out;
+    if (s->step()) {
+        if (!s->columnIsNull(0)) out.lastSuccessMs = s->columnInt(0);
+        out.lastError = s->columnText(1);
+        if (!s->columnIsNull(2)) out.lastErrorMs = s->columnInt(2);
+        out.hubHighWaterSeq = s->columnInt(3);
+        if (!s->columnIsNull(4)) out.gapSeq = s->columnInt(4);
+    } else if (s->error()) {
+        error = s->error();
+    }
+    return out;
+}
+
+Error OutboxStore::saveSyncRecord(const SyncRecord& record) {
+    Error error;
+    auto s = db_->prepare(
+        "INSERT OR REPLACE INTO sync_status (id, last_success_ms, last_error, last_error_ms, hub_high_water_seq, gap_seq) "
+        "VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+        error);
+    if (!s) return error;
+    auto bindOptional = [&](int index, const std::optional<int64_t>& value) {
+        if (value) s->bind(index, *value);
+        else s->bindNull(index);
+    };
+    bindOptional(1, record.lastSuccessMs);
+    s->bind(2, record.lastError);
+    bindOptional(3, record.lastErrorMs);
+    s->bind(4, record.hubHighWaterSeq);
+    bindOptional(5, record.gapSeq);
+    return s->run();
 }
 
 Error OutboxStore::recordEvent(int64_t atMs, const std::string& kind, const std::string& detail) {

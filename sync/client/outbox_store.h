@@ -34,6 +34,25 @@ struct StorageEvent {
     std::string detail;
 };
 
+// One response's new delivery state, as the hub's answer to a batch decided it.
+struct StateChange {
+    std::string id;
+    DeliveryState state = DeliveryState::Delivered;
+    std::string reason;  // why the hub rejected it ("" when delivered)
+};
+
+// What the uploader last learnt about delivery, kept in the outbox so `status` can show it
+// after a restart (and while the kiosk runs, from the read-only side).
+struct SyncRecord {
+    std::optional<int64_t> lastSuccessMs;  // wall clock when the hub last answered a batch
+    std::string lastError;                 // the last failure in plain words (kept after a success: compare the times)
+    std::optional<int64_t> lastErrorMs;
+    int64_t hubHighWaterSeq = 0;           // the hub holds every seq up to this one
+    std::optional<int64_t> gapSeq;         // a seq this terminal has delivered that the hub says it lacks
+
+    bool operator==(const SyncRecord&) const = default;
+};
+
 struct OutboxSummary {
     int64_t pending = 0, delivered = 0, rejected = 0;
     std::optional<int64_t> oldestPendingAtMs;  // completed_at of the oldest pending response
@@ -52,7 +71,7 @@ struct OutboxSettings {
 
 class OutboxStore {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
     static constexpr const char* kFileName = "outbox.db";
 
     // Opens or creates <dataDir>/outbox.db: WAL, synchronous=FULL, quick_check. A corrupt file
@@ -65,10 +84,21 @@ public:
     // Stores the response with the next sequence number, in one transaction; returns the seq.
     [[nodiscard]] std::optional<int64_t> insert(const Response& response, int64_t nowMs, sqlite::Error& error);
     [[nodiscard]] sqlite::Error setState(const std::string& id, DeliveryState state, const std::string& reason, int64_t nowMs);
+    // Applies every change, and the uploader's record if given, in one transaction (one fsync
+    // for a whole batch): all or none.
+    [[nodiscard]] sqlite::Error setStates(const std::vector<StateChange>& changes, int64_t nowMs,
+                                          const std::optional<SyncRecord>& record = std::nullopt);
+    // The state of the response numbered `seq`; nullopt if there is none (never stored,
+    // pruned, or lost with a damaged file) or on error.
+    [[nodiscard]] std::optional<DeliveryState> stateOf(int64_t seq, sqlite::Error& error);
+    // Up to `limit` pending responses, oldest (lowest seq) first.
     [[nodiscard]] std::vector<StoredResponse> pending(int limit, sqlite::Error& error);
     // Calls `row` for each response in seq order, optionally only one state.
     [[nodiscard]] sqlite::Error forEach(std::optional<DeliveryState> state, const std::function<void(const StoredResponse&)>& row);
     [[nodiscard]] OutboxSummary summary(sqlite::Error& error);
+    // The uploader's record; empty in a database from before schema version 2. Works read-only.
+    [[nodiscard]] SyncRecord syncRecord(sqlite::Error& error);
+    [[nodiscard]] sqlite::Error saveSyncRecord(const SyncRecord& record);
     [[nodiscard]] sqlite::Error recordEvent(int64_t atMs, const std::string& kind, const std::string& detail);
     // Deletes at most `batch` delivered responses older than the retention (or, over budget,
     // the oldest delivered ones). Returns how many went; pending ones are never touched.
