@@ -112,6 +112,8 @@ int runStatus(const std::string& dataDir, bool json, int64_t nowMs, std::FILE* o
         std::fprintf(stderr, "otklik-kiosk status: %s\n", error.message.c_str());
         return 2;
     }
+    SyncRecord sync = store->syncRecord(error);
+    if (error) sync = SyncRecord{};  // an outbox from before delivery existed: nothing to show
     const StorageEvent* lastError = nullptr;
     for (const auto& e : s.recentEvents)
         if (!lastError && (e.kind == "storage-failed" || e.kind == "corrupt-recovered")) lastError = &e;
@@ -125,6 +127,11 @@ int runStatus(const std::string& dataDir, bool json, int64_t nowMs, std::FILE* o
                             {"oldest_pending_at", s.oldestPendingAtMs ? nlohmann::json(formatUtc(*s.oldestPendingAtMs)) : nlohmann::json()},
                             {"oldest_pending_age_s", s.oldestPendingAtMs ? nlohmann::json((nowMs - *s.oldestPendingAtMs) / 1000) : nlohmann::json()}};
         if (lastError) j["last_storage_error"] = {{"at", formatUtc(lastError->atMs)}, {"kind", lastError->kind}, {"detail", lastError->detail}};
+        j["delivery"] = {{"last_success", sync.lastSuccessMs ? nlohmann::json(formatUtc(*sync.lastSuccessMs)) : nlohmann::json()},
+                         {"last_error", sync.lastError},
+                         {"last_error_at", sync.lastErrorMs ? nlohmann::json(formatUtc(*sync.lastErrorMs)) : nlohmann::json()},
+                         {"hub_high_water_seq", sync.hubHighWaterSeq},
+                         {"gap_seq", sync.gapSeq ? nlohmann::json(*sync.gapSeq) : nlohmann::json()}};
         std::fprintf(out, "%s\n", j.dump(2).c_str());
         return 0;
     }
@@ -140,6 +147,13 @@ int runStatus(const std::string& dataDir, bool json, int64_t nowMs, std::FILE* o
         std::fprintf(out, "last storage error: %s %s: %s\n", formatUtc(lastError->atMs).c_str(), lastError->kind.c_str(), lastError->detail.c_str());
     else
         std::fprintf(out, "last storage error: none recorded\n");
+    std::fprintf(out, "last delivery:   %s\n", sync.lastSuccessMs ? (formatUtc(*sync.lastSuccessMs) + " (" + duration(nowMs - *sync.lastSuccessMs) + " ago)").c_str() : "never");
+    std::fprintf(out, "hub holds up to: seq %lld%s\n", static_cast<long long>(sync.hubHighWaterSeq),
+                 sync.gapSeq ? (" — the hub lacks seq " + std::to_string(*sync.gapSeq) + ", which was delivered").c_str() : "");
+    if (!sync.lastError.empty())
+        std::fprintf(out, "last delivery error: %s %s\n", sync.lastErrorMs ? formatUtc(*sync.lastErrorMs).c_str() : "", sync.lastError.c_str());
+    else
+        std::fprintf(out, "last delivery error: none recorded\n");
     return 0;
 }
 

@@ -33,13 +33,16 @@ HttpResult transportError(HttpErrorKind kind, const std::string& message) {
     return result;
 }
 
-bool ends(const std::string& s, const std::string& tail) { return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0; }
+bool ends(const std::string& s, const std::string& tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
 
 std::string headerOf(const HttpRequest& request, const std::string& name) {
     for (const auto& [key, value] : request.headers) {
         if (key.size() != name.size()) continue;
         bool same = true;
-        for (size_t i = 0; same && i < key.size(); ++i) same = std::tolower(static_cast<unsigned char>(key[i])) == std::tolower(static_cast<unsigned char>(name[i]));
+        for (size_t i = 0; same && i < key.size(); ++i)
+            same = std::tolower(static_cast<unsigned char>(key[i])) == std::tolower(static_cast<unsigned char>(name[i]));
         if (same) return value;
     }
     return {};

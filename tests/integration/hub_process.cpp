@@ -57,28 +57,35 @@ CommandResult hubCommand(const std::string& db, std::vector<std::string> args) {
     full.insert(full.end(), args.begin(), args.end());
     full.push_back("--db");
     full.push_back(db);
-    int out[2], err[2];
-    if (::pipe(out) != 0 || ::pipe(err) != 0) throw std::runtime_error("pipe failed");
+    return runProgram(std::move(full));
+}
+
+CommandResult runProgram(std::vector<std::string> full) {
+    // stderr goes to a file: a chatty program (the kiosk logs a line per response) would fill
+    // a second pipe while we are still reading the first.
+    char errPath[] = "/tmp/otklik-it-stderr-XXXXXX";
+    int errFd = ::mkstemp(errPath);
+    int out[2];
+    if (errFd < 0 || ::pipe(out) != 0) throw std::runtime_error("pipe or temp file failed");
     pid_t pid = ::fork();
     if (pid == 0) {
         ::dup2(out[1], 1);
-        ::dup2(err[1], 2);
+        ::dup2(errFd, 2);
         ::close(out[0]);
-        ::close(err[0]);
         auto argv = argvOf(full);
         ::execv(argv[0], argv.data());
         ::_exit(127);
     }
     ::close(out[1]);
-    ::close(err[1]);
     CommandResult result;
-    // stderr is small; read stdout fully first (exports can be large), then stderr.
     result.out = slurp(out[0]);
-    result.err = slurp(err[0]);
     ::close(out[0]);
-    ::close(err[0]);
     int status = 0;
     ::waitpid(pid, &status, 0);
+    ::lseek(errFd, 0, SEEK_SET);
+    result.err = slurp(errFd);
+    ::close(errFd);
+    ::unlink(errPath);
     result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     return result;
 }
@@ -94,16 +101,18 @@ Enrolled enrol(const std::string& db, const std::string& id, const std::string& 
     return e;
 }
 
-HubProcess::HubProcess(std::string db, std::string dir, std::vector<std::string> extraArgs)
-    : db_(std::move(db)), dir_(std::move(dir)), extraArgs_(std::move(extraArgs)), pki_(makeTestPki(dir_)) {
+HubProcess::HubProcess(std::string db, std::string dir, std::vector<std::string> extraArgs, HubCert cert)
+    : db_(std::move(db)), dir_(std::move(dir)), extraArgs_(std::move(extraArgs)), pki_(makeTestPki(dir_)), cert_(cert) {
     start(0);
 }
 
 HubProcess::~HubProcess() { stop(SIGTERM); }
 
 void HubProcess::start(int port) {
-    std::vector<std::string> args = {OTKLIK_HUB_BINARY, "serve",   "--db",  db_, "--listen", "127.0.0.1", "--port", std::to_string(port),
-                                     "--cert",          pki_.serverCert, "--key", pki_.serverKey};
+    const std::string& cert = cert_ == HubCert::Expired ? pki_.expiredCert : cert_ == HubCert::WrongHost ? pki_.wrongHostCert : pki_.serverCert;
+    const std::string& key = cert_ == HubCert::Expired ? pki_.expiredKey : cert_ == HubCert::WrongHost ? pki_.wrongHostKey : pki_.serverKey;
+    std::vector<std::string> args = {OTKLIK_HUB_BINARY, "serve", "--db", db_, "--listen", "127.0.0.1", "--port", std::to_string(port),
+                                     "--cert", cert, "--key", key};
     args.insert(args.end(), extraArgs_.begin(), extraArgs_.end());
     int out[2];
     if (::pipe(out) != 0) throw std::runtime_error("pipe failed");

@@ -21,6 +21,9 @@ struct CommandResult {
     std::string err;  // stderr
 };
 
+// Runs a program (argv[0] is its path) and collects its output and exit code.
+CommandResult runProgram(std::vector<std::string> argv);
+
 // Runs `otklik-hub ARGS... --db DB`.
 CommandResult hubCommand(const std::string& db, std::vector<std::string> args);
 
@@ -31,9 +34,12 @@ struct Enrolled {
 };
 Enrolled enrol(const std::string& db, const std::string& id, const std::string& centre);
 
+// Which certificate the hub presents (all signed by the test CA).
+enum class HubCert { Good, Expired, WrongHost };
+
 class HubProcess {
 public:
-    HubProcess(std::string db, std::string dir, std::vector<std::string> extraArgs = {});
+    HubProcess(std::string db, std::string dir, std::vector<std::string> extraArgs = {}, HubCert cert = HubCert::Good);
     ~HubProcess();
     HubProcess(const HubProcess&) = delete;
     HubProcess& operator=(const HubProcess&) = delete;
@@ -57,6 +63,7 @@ private:
     std::string db_, dir_;
     std::vector<std::string> extraArgs_;
     TestPki pki_;
+    HubCert cert_;
     pid_t pid_ = -1;
     int port_ = 0;
     std::string adminToken_;
