@@ -3,6 +3,7 @@
 #include "hub_store.h"
 
 #include <algorithm>
+#include <set>
 #include <stdexcept>
 
 #include "sync/protocol/crypto.h"
@@ -214,6 +215,33 @@ std::optional<std::string> HubStore::questionnaireForResults(const std::string& 
     return db->query("SELECT body FROM questionnaires ORDER BY set_at_ms DESC LIMIT 1").scalar();
 }
 
+namespace {
+
+// Rows per INSERT: 14 parameters each stays far below both engines' parameter limits.
+constexpr size_t kInsertChunk = 200;
+
+// A response the insert skipped: the same one again (duplicate) or a conflict, said in words.
+void resolveExisting(SqlConnection& db, const std::string& terminalId, const IncomingResponse& r, ItemOutcome& item) {
+    auto known = db.query("SELECT terminal_id, seq, content_hash FROM responses WHERE id = ?", {r.id});
+    if (!known.rows.empty()) {
+        const auto& k = known.rows[0];
+        if (k[0] == terminalId && optInt(k[1]) == r.seq && k[2] == r.contentHash) {
+            item.result = ItemResult::Duplicate;
+            return;
+        }
+        item.result = ItemResult::Rejected;
+        item.conflict = true;
+        item.reason = "conflict: a response with this id is already stored with different content; the stored one is kept";
+        return;
+    }
+    auto holder = db.query("SELECT id FROM responses WHERE terminal_id = ? AND seq = ?", {terminalId, r.seq}).scalar();
+    item.result = ItemResult::Rejected;
+    item.conflict = true;
+    item.reason = "conflict: seq " + std::to_string(r.seq) + " is already held by response " + holder.value_or("?");
+}
+
+}  // namespace
+
 BatchOutcome HubStore::storeBatch(const std::string& terminalId, const std::string& centre, const std::vector<BatchItem>& items,
                                   int64_t nowMs) {
     BatchOutcome outcome;
@@ -228,42 +256,51 @@ BatchOutcome HubStore::storeBatch(const std::string& terminalId, const std::stri
     int64_t highWater = optInt(marks.rows[0][0]).value_or(0);
     int64_t maxSeq = optInt(marks.rows[0][1]).value_or(0);
 
-    for (const auto& batchItem : items) {
-        if (!batchItem.response) {
-            outcome.items.push_back(batchItem.rejected);
+    // Multi-row inserts (a round trip per chunk, not per response). Whatever a chunk did not
+    // insert is looked at one by one: the same response again (a retry whose reply was lost),
+    // or a clash with what is stored.
+    outcome.items.resize(items.size());
+    std::vector<size_t> chunk;
+    std::set<std::string> seenInBatch;
+    auto flush = [&] {
+        if (chunk.empty()) return;
+        std::string sql =
+            "INSERT INTO responses (id, terminal_id, seq, centre, service, channel, status, language, questionnaire_id, "
+            "questionnaire_version, completed_at_ms, received_at_ms, content_hash, body) VALUES ";
+        std::vector<SqlValue> params;
+        params.reserve(chunk.size() * 14);
+        for (size_t k = 0; k < chunk.size(); ++k) {
+            const IncomingResponse& r = *items[chunk[k]].response;
+            sql += k ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            params.insert(params.end(), {r.id, terminalId, r.seq, centre, r.service, r.channel, r.status, r.language, r.questionnaireId,
+                                         r.questionnaireVersion, r.completedAtMs, nowMs, r.contentHash, r.body});
+        }
+        std::set<std::string> inserted;
+        for (const auto& row : db->query(sql + " ON CONFLICT DO NOTHING RETURNING id", params).rows) inserted.insert(row[0].value_or(""));
+        for (size_t index : chunk) {
+            const IncomingResponse& r = *items[index].response;
+            ItemOutcome item{r.id, r.seq, ItemResult::Stored, {}, false};
+            // An id sent twice in one batch is inserted once: the first occurrence is "stored".
+            if (inserted.erase(r.id) == 0) {
+                resolveExisting(*db, terminalId, r, item);
+            } else {
+                maxSeq = std::max(maxSeq, r.seq);
+            }
+            outcome.items[index] = std::move(item);
+        }
+        chunk.clear();
+    };
+    for (size_t i = 0; i < items.size(); ++i) {
+        if (!items[i].response) {
+            outcome.items[i] = items[i].rejected;
             continue;
         }
-        const IncomingResponse& r = *batchItem.response;
-        ItemOutcome item{r.id, r.seq, ItemResult::Stored, {}, false};
-        auto inserted = db->query(
-            "INSERT INTO responses (id, terminal_id, seq, centre, service, channel, status, language, questionnaire_id, "
-            "questionnaire_version, completed_at_ms, received_at_ms, content_hash, body) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING seq",
-            {r.id, terminalId, r.seq, centre, r.service, r.channel, r.status, r.language, r.questionnaireId, r.questionnaireVersion,
-             r.completedAtMs, nowMs, r.contentHash, r.body});
-        if (inserted.rows.empty()) {
-            // Already there: the same response again (a retry whose reply was lost), or a clash.
-            auto known = db->query("SELECT terminal_id, seq, content_hash FROM responses WHERE id = ?", {r.id});
-            if (!known.rows.empty()) {
-                const auto& k = known.rows[0];
-                if (k[0] == terminalId && optInt(k[1]) == r.seq && k[2] == r.contentHash) {
-                    item.result = ItemResult::Duplicate;
-                } else {
-                    item.result = ItemResult::Rejected;
-                    item.conflict = true;
-                    item.reason = "conflict: a response with this id is already stored with different content; the stored one is kept";
-                }
-            } else {
-                auto holder = db->query("SELECT id FROM responses WHERE terminal_id = ? AND seq = ?", {terminalId, r.seq}).scalar();
-                item.result = ItemResult::Rejected;
-                item.conflict = true;
-                item.reason = "conflict: seq " + std::to_string(r.seq) + " is already held by response " + holder.value_or("?");
-            }
-        } else {
-            maxSeq = std::max(maxSeq, r.seq);
-        }
-        outcome.items.push_back(std::move(item));
+        // A repeated id waits for a later chunk, so it meets the stored first one.
+        if (!seenInBatch.insert(items[i].response->id).second) flush();
+        chunk.push_back(i);
+        if (chunk.size() == kInsertChunk) flush();
     }
+    flush();
 
     // Advance the gap-free high-water mark over whatever is now contiguous.
     for (;;) {

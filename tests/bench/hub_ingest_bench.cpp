@@ -1,7 +1,7 @@
 // hub_ingest_bench: how fast the hub takes in responses — 500-response batches, gzip JSON,
 // over HTTPS on loopback into the hub's HTTP server and store — next to a raw insert of the
-// same rows into the same kind of store in the same run (the same INSERT, 500 rows per
-// transaction, no HTTP, no JSON, no checks). SQLite, then a real PostgreSQL started here.
+// same rows into the same kind of store in the same run (the hub's INSERT of 200 rows at a time,
+// 500 rows per transaction, as many connections at once as the hub has clients; no HTTP, no JSON, no checks). SQLite, then a real PostgreSQL started here.
 // A benchmark: prints figures, never fails on them.
 //
 // Usage: hub_ingest_bench [--responses N] [--clients N] [--dir DIR] [--sqlite-only]
@@ -103,29 +103,43 @@ std::shared_ptr<SqlPool> freshStore(const std::string& url, std::vector<Terminal
     return pool;
 }
 
-// The same rows with the same INSERT, straight into the store: 500 per transaction.
-double rawInsertRate(const std::string& url, std::vector<Terminal>& work) {
+// The same rows with the same INSERT, straight into the store: 500 per transaction, with as
+// many connections at once as the hub gets clients (terminals shared out among them).
+double rawInsertRate(const std::string& url, std::vector<Terminal>& work, int clients) {
     auto pool = freshStore(url, work, SystemClock().wallMs());
+    std::atomic<size_t> rows{0};
     auto t0 = Steady::now();
-    size_t rows = 0;
-    for (const auto& t : work) {
-        for (size_t first = 0; first < t.rows.size(); first += kBatch) {
-            auto db = pool->borrow();
-            SqlTransaction tx(*db);
-            for (size_t i = first; i < std::min(first + kBatch, t.rows.size()); ++i) {
-                const IncomingResponse& r = *t.rows[i].response;
-                db->query(
-                    "INSERT INTO responses (id, terminal_id, seq, centre, service, channel, status, language, questionnaire_id, "
-                    "questionnaire_version, completed_at_ms, received_at_ms, content_hash, body) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING seq",
-                    {r.id, t.id, r.seq, std::string("Bench centre"), r.service, r.channel, r.status, r.language, r.questionnaireId,
-                     r.questionnaireVersion, r.completedAtMs, r.completedAtMs, r.contentHash, r.body});
-                ++rows;
+    std::vector<std::thread> threads;
+    for (int c = 0; c < clients; ++c) {
+        threads.emplace_back([&, c] {
+            for (size_t w = static_cast<size_t>(c); w < work.size(); w += static_cast<size_t>(clients)) {
+                const Terminal& t = work[w];
+                for (size_t first = 0; first < t.rows.size(); first += kBatch) {
+                    auto db = pool->borrow();
+                    SqlTransaction tx(*db);
+                    // The hub's own statement shape: 200 rows per INSERT.
+                    for (size_t from = first; from < std::min(first + kBatch, t.rows.size()); from += 200) {
+                        std::string sql =
+                            "INSERT INTO responses (id, terminal_id, seq, centre, service, channel, status, language, questionnaire_id, "
+                            "questionnaire_version, completed_at_ms, received_at_ms, content_hash, body) VALUES ";
+                        std::vector<SqlValue> params;
+                        size_t to = std::min({from + 200, first + kBatch, t.rows.size()});
+                        for (size_t i = from; i < to; ++i) {
+                            const IncomingResponse& r = *t.rows[i].response;
+                            sql += i > from ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                            params.insert(params.end(), {r.id, t.id, r.seq, std::string("Bench centre"), r.service, r.channel, r.status,
+                                                         r.language, r.questionnaireId, r.questionnaireVersion, r.completedAtMs,
+                                                         r.completedAtMs, r.contentHash, r.body});
+                        }
+                        rows += db->query(sql + " ON CONFLICT DO NOTHING RETURNING id", params).rows.size();
+                    }
+                    tx.commit();
+                }
             }
-            tx.commit();
-        }
+        });
     }
-    return static_cast<double>(rows) / std::chrono::duration<double>(Steady::now() - t0).count();
+    for (auto& t : threads) t.join();
+    return static_cast<double>(rows.load()) / std::chrono::duration<double>(Steady::now() - t0).count();
 }
 
 // The hub's whole path: HTTPS, gzip, JSON checks, the store; `clients` terminals at once.
@@ -187,7 +201,7 @@ double hubIngestRate(const std::string& url, std::vector<Terminal>& work, const 
 
 void compare(const char* name, const std::string& urlRaw, const std::string& urlHub, std::vector<Terminal>& work,
              const test::TestPki& pki, int clients) {
-    double raw = rawInsertRate(urlRaw, work);
+    double raw = rawInsertRate(urlRaw, work, clients);
     double hub = hubIngestRate(urlHub, work, pki, clients);
     std::printf("  %-10s raw insert %9.0f responses/s   hub over HTTPS %9.0f responses/s   hub/raw %.0f%%\n", name, raw, hub,
                 100.0 * hub / raw);
