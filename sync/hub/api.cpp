@@ -25,18 +25,34 @@ namespace {
 constexpr int kMaxJsonDepth = 32;                // responses are 3 levels deep; more is an attack
 constexpr size_t kMaxResponseBytes = 64u << 10;  // one response as JSON
 
-struct TooDeep {};
+// True when arrays and objects nest deeper than `limit` (strings skipped): checked before
+// parsing, so a million '[' never reach the parser's or the destructor's recursion.
+bool nestsDeeperThan(const std::string& text, int limit) {
+    int depth = 0;
+    bool inString = false, escaped = false;
+    for (char c : text) {
+        if (inString) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limit) return true;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return false;
+}
 
-// Parses JSON refusing absurd nesting (the parser's callback sees every level before it is
-// built, so a million '[' never reach recursive code).
 std::optional<json> parseJson(const std::string& text, std::string& error) {
-    try {
-        return json::parse(text, [](int depth, json::parse_event_t, json&) {
-            if (depth > kMaxJsonDepth) throw TooDeep{};
-            return true;
-        });
-    } catch (const TooDeep&) {
+    if (nestsDeeperThan(text, kMaxJsonDepth)) {
         error = "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+        return std::nullopt;
+    }
+    try {
+        return json::parse(text);
     } catch (const json::exception& e) {
         error = std::string("malformed JSON: ") + e.what();
     }
