@@ -22,14 +22,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::vector<json> jsonLines(const std::string& text) {
-    std::vector<json> rows;
-    std::istringstream lines(text);
-    for (std::string line; std::getline(lines, line);)
-        if (!line.empty()) rows.push_back(json::parse(line));
-    return rows;
-}
-
 // A kiosk config delivering to `hubUrl`, trusting `caFile`.
 std::string writeKioskConfig(const std::string& dir, const std::string& terminal, const std::string& hubUrl, const std::string& token,
                              const std::string& caFile, const std::string& extraHub = "") {
@@ -76,7 +68,7 @@ TEST(DeliveryEndToEnd, AThousandResponsesReachTheHubExactlyOnce) {
         EXPECT_EQ(r["state"], "delivered") << r.dump();
         kioskSeq[r["id"]] = r["seq"];
     }
-    auto hubRows = jsonLines(hubCommand(db, {"export", "--format", "jsonl"}).out);
+    auto hubRows = hubExport(db);
     ASSERT_EQ(hubRows.size(), 1000u);
     std::set<int64_t> seqs;
     for (const auto& r : hubRows) {
@@ -113,7 +105,7 @@ TEST_P(DeliveryRefuses, AnUntrustedHubAndDeliversNothing) {
     CommandResult run = runKiosk(config, writeVisitorScript(dir, 3));
     ASSERT_EQ(run.exitCode, 0) << run.err;
     for (const auto& r : kioskExport(config)) EXPECT_EQ(r["state"], "pending");
-    EXPECT_TRUE(jsonLines(hubCommand(db, {"export", "--format", "jsonl"}).out).empty());
+    EXPECT_TRUE(hubExport(db).empty());
     // The reason is in plain words in the kiosk's log and in `status`.
     EXPECT_NE(run.err.find(c.logSays), std::string::npos) << run.err.substr(0, 2000);
     CommandResult status = runProgram({OTKLIK_KIOSK_BINARY, "status", "--config", config});

@@ -89,15 +89,7 @@ protected:
         return postJson(client, proxy->url("/api/v1/responses:batch"), terminal.token, body);
     }
 
-    std::vector<json> exported() {
-        CommandResult r = hubCommand(db, {"export", "--format", "jsonl"});
-        EXPECT_EQ(r.exitCode, 0) << r.err;
-        std::vector<json> rows;
-        std::istringstream lines(r.out);
-        for (std::string line; std::getline(lines, line);)
-            if (!line.empty()) rows.push_back(json::parse(line));
-        return rows;
-    }
+    std::vector<json> exported() { return hubExport(db); }
 
     std::string dir, db;
     Enrolled terminal;

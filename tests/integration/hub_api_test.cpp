@@ -41,16 +41,8 @@ json batchOf(const std::vector<json>& items) { return json{{"responses", items}}
 class HubApi : public ::testing::TestWithParam<std::string> {
 protected:
     void SetUp() override {
-        std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-        for (char& c : name) if (c == '/') c = '_';
-        dir = freshDir(name);
-        if (GetParam() == "sqlite") {
-            db = dir + "/hub.db";
-        } else {
-            std::string why;
-            ASSERT_TRUE(PostgresServer::available(&why)) << why;
-            db = PostgresServer::shared().createDatabase();
-        }
+        dir = freshDirForThisTest();
+        db = testStore(GetParam(), dir);
         terminal = enrol(db, "mfc-01", "МФЦ Владивосток");
     }
 
@@ -62,15 +54,7 @@ protected:
         return postJson(client, hub->url("/api/v1/responses:batch"), token, body.dump(), gzip);
     }
 
-    std::vector<json> exported() {
-        CommandResult r = hubCommand(db, {"export", "--format", "jsonl"});
-        EXPECT_EQ(r.exitCode, 0) << r.err;
-        std::vector<json> rows;
-        std::istringstream lines(r.out);
-        for (std::string line; std::getline(lines, line);)
-            if (!line.empty()) rows.push_back(json::parse(line));
-        return rows;
-    }
+    std::vector<json> exported() { return hubExport(db); }
 
     std::string dir, db;
     Enrolled terminal;

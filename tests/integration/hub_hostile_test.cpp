@@ -106,16 +106,8 @@ void mutateBytes(std::string& text, std::mt19937_64& rng) {
 class HubHostile : public ::testing::TestWithParam<std::string> {
 protected:
     void SetUp() override {
-        std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-        for (char& c : name) if (c == '/') c = '_';
-        dir = freshDir(name);
-        if (GetParam() == "sqlite") {
-            db = dir + "/hub.db";
-        } else {
-            std::string why;
-            ASSERT_TRUE(PostgresServer::available(&why)) << why;
-            db = PostgresServer::shared().createDatabase();
-        }
+        dir = freshDirForThisTest();
+        db = testStore(GetParam(), dir);
         terminal = enrol(db, "mfc-01", "ЦНАП Київ");
     }
 

@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include "sync/protocol/gzip.h"
+#include "tests/support/postgres_server.h"
 
 #ifndef OTKLIK_HUB_BINARY
 #error "OTKLIK_HUB_BINARY must name the otklik-hub binary"
@@ -31,6 +32,34 @@ std::string freshDir(const std::string& name) {
     fs::remove_all(dir);
     fs::create_directories(dir);
     return dir;
+}
+
+std::string freshDirForThisTest() {
+    std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    for (char& c : name)
+        if (c == '/') c = '_';
+    return freshDir(name);
+}
+
+std::string testStore(const std::string& kind, const std::string& dir) {
+    if (kind == "sqlite") return dir + "/hub.db";
+    std::string why;
+    if (!PostgresServer::available(&why)) throw std::runtime_error(why);
+    return PostgresServer::shared().createDatabase();
+}
+
+std::vector<nlohmann::json> jsonLines(const std::string& text) {
+    std::vector<nlohmann::json> rows;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);)
+        if (!line.empty()) rows.push_back(nlohmann::json::parse(line));
+    return rows;
+}
+
+std::vector<nlohmann::json> hubExport(const std::string& db) {
+    CommandResult r = hubCommand(db, {"export", "--format", "jsonl"});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    return jsonLines(r.out);
 }
 
 namespace {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "sync/client/http_client.h"
 #include "tests/support/test_certs.h"
 
@@ -20,6 +22,19 @@ struct CommandResult {
     std::string out;  // stdout
     std::string err;  // stderr
 };
+
+// A fresh folder named after the running GoogleTest case.
+std::string freshDirForThisTest();
+
+// Where a parameterised test's hub keeps its data: `kind` "sqlite" → a file in `dir`,
+// "postgresql" → a new database on the shared test server (fails the test if PostgreSQL is
+// not installed, saying how to install it).
+std::string testStore(const std::string& kind, const std::string& dir);
+
+// Lines of JSON (an export) as objects.
+std::vector<nlohmann::json> jsonLines(const std::string& text);
+// `otklik-hub export --format jsonl` of the store.
+std::vector<nlohmann::json> hubExport(const std::string& db);
 
 // Runs a program (argv[0] is its path) and collects its output and exit code.
 CommandResult runProgram(std::vector<std::string> argv);

@@ -28,16 +28,8 @@ std::string fixed2(double v) {
 class HubResults : public ::testing::TestWithParam<std::string> {
 protected:
     void SetUp() override {
-        std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-        for (char& c : name) if (c == '/') c = '_';
-        dir = freshDir(name);
-        if (GetParam() == "sqlite") {
-            db = dir + "/hub.db";
-        } else {
-            std::string why;
-            ASSERT_TRUE(PostgresServer::available(&why)) << why;
-            db = PostgresServer::shared().createDatabase();
-        }
+        dir = freshDirForThisTest();
+        db = testStore(GetParam(), dir);
         terminals = {{"mfc-01", enrol(db, "mfc-01", "МФЦ Владивосток").token}, {"cnap-07", enrol(db, "cnap-07", "ЦНАП Київ").token}};
         ASSERT_EQ(hubCommand(db, {"questionnaire", "set", "--centre", "МФЦ Владивосток", OTKLIK_SOURCE_DIR "/assets/questionnaires/default.json"})
                       .exitCode,
