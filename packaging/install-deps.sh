@@ -12,6 +12,7 @@ build_pkgs=(
   libsystemd-dev libmicrohttpd-dev libpq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   fonts-dejavu-core
+  openssl  # the CLI: `make demo` makes its local hub's demo CA and certificate with it
 )
 # postgresql: the hub's tests start throwaway clusters of their own (tests/support/
 # postgres_server.cpp) on private ports; the package's default cluster is neither needed nor used.
