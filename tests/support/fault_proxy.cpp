@@ -119,13 +119,7 @@ constexpr std::size_t kMaxHead = 64 * 1024;           // request line + headers
 constexpr std::size_t kMaxBody = 64 * 1024 * 1024;    // above the hub's own 8 MiB, so the hub's 413 shows through
 
 [[noreturn]] void failWithOpenSsl(const std::string& doing) {
-    std::string reason;
-    while (unsigned long code = ERR_get_error()) {
-        char text[256];
-        ERR_error_string_n(code, text, sizeof text);
-        reason += reason.empty() ? "" : "; ";
-        reason += text;
-    }
+    std::string reason = takeOpenSslErrors();
     throw std::runtime_error("fault proxy: " + doing + " failed" + (reason.empty() ? "" : ": " + reason));
 }
 

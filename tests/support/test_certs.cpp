@@ -31,13 +31,7 @@ using Cert = std::unique_ptr<X509, Free>;
 // Throws with what we were doing and OpenSSL's queued reason, then clears the queue so the
 // next failure does not report this one.
 [[noreturn]] void fail(const std::string& doing) {
-    std::string reason;
-    while (unsigned long code = ERR_get_error()) {
-        char text[256];
-        ERR_error_string_n(code, text, sizeof text);
-        reason += reason.empty() ? "" : "; ";
-        reason += text;
-    }
+    std::string reason = takeOpenSslErrors();
     throw std::runtime_error("test PKI: " + doing + " failed" + (reason.empty() ? "" : ": " + reason));
 }
 
@@ -152,6 +146,17 @@ std::string publicKeyPin(const std::string& certFile) {
     Cert cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
     check(cert != nullptr, "reading " + certFile);
     return pinOf(cert.get());
+}
+
+std::string takeOpenSslErrors() {
+    std::string reason;
+    while (unsigned long code = ERR_get_error()) {
+        char text[256];
+        ERR_error_string_n(code, text, sizeof text);
+        reason += reason.empty() ? "" : "; ";
+        reason += text;
+    }
+    return reason;
 }
 
 TestPki makeTestPki(const std::string& dir) {

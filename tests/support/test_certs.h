@@ -17,6 +17,10 @@ struct TestPki {
     std::string otherPin;                     // pin of a key no server here uses
 };
 
+// OpenSSL's queued error reasons joined with "; " (the queue is emptied), "" if none: for
+// messages of the test helpers that call OpenSSL directly.
+std::string takeOpenSslErrors();
+
 // Writes the files into `dir` (which must exist). EC P-256 keys, for speed. Throws
 // std::runtime_error with OpenSSL's reason on failure.
 TestPki makeTestPki(const std::string& dir);
