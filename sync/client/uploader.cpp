@@ -119,21 +119,7 @@ void Uploader::wake() {
 
 void Uploader::run() {
     using Steady = std::chrono::steady_clock;
-    // Waits waitMs; wake() cuts the wait down to minWaitMs. False when stopping.
-    auto wait = [this](std::unique_lock<std::mutex>& lock, int64_t waitMs, int64_t minWaitMs) {
-        auto now = Steady::now();
-        auto due = now + std::chrono::milliseconds(waitMs);
-        auto floor = now + std::chrono::milliseconds(std::min(minWaitMs, waitMs));
-        for (;;) {
-            if (stopping_) return false;
-            if (wakeRequested_) {
-                wakeRequested_ = false;
-                due = std::min(due, floor);
-            }
-            if (Steady::now() >= due) return true;
-            threadWake_.wait_until(lock, due);
-        }
-    };
+    using std::chrono::milliseconds;
     int64_t jitter = 0;
     {
         std::lock_guard attemptLock(attemptMutex_);
@@ -143,15 +129,47 @@ void Uploader::run() {
         std::lock_guard lock(statusMutex_);
         nextAttemptMs_ = clock_.wallMs() + jitter;
     }
+    // Runs the chores that are due; returns when the earliest of the others is.
+    auto runChores = [this]() {
+        auto next = Steady::time_point::max();
+        for (UploaderChore* chore : chores_) {
+            if (chore->msUntilDue() <= 0) chore->run();
+            next = std::min(next, Steady::now() + milliseconds(std::max<int64_t>(chore->msUntilDue(), 0)));
+        }
+        return next;
+    };
     std::unique_lock lock(threadMutex_);
     // The jitter spreads terminals that start together (a power cut ends); wake() does not
-    // cut it short.
-    if (!wait(lock, jitter, jitter)) return;
+    // cut it short, and chores wait for it too.
+    auto attemptDue = Steady::now() + milliseconds(jitter);
+    auto floor = attemptDue;  // wake() may bring the next attempt forward to here, not sooner
+    bool started = jitter == 0;
     for (;;) {
-        lock.unlock();
-        AttemptResult result = attempt();
-        lock.lock();
-        if (!wait(lock, result.waitMs, result.minWaitMs)) return;
+        if (stopping_) return;
+        if (wakeRequested_) {
+            wakeRequested_ = false;
+            attemptDue = std::min(attemptDue, floor);
+        }
+        auto now = Steady::now();
+        if (now >= attemptDue) {
+            started = true;
+            lock.unlock();
+            AttemptResult result = attempt();
+            lock.lock();
+            now = Steady::now();
+            attemptDue = now + milliseconds(result.waitMs);
+            floor = now + milliseconds(std::min(result.minWaitMs, result.waitMs));
+            continue;  // a wake() that came during the attempt is seen at once
+        }
+        auto next = attemptDue;
+        if (started && !chores_.empty()) {
+            lock.unlock();
+            next = std::min(next, runChores());
+            lock.lock();
+            if (stopping_) return;
+            if (wakeRequested_ || Steady::now() >= attemptDue) continue;
+        }
+        threadWake_.wait_until(lock, next);
     }
 }
 

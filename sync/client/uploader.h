@@ -53,6 +53,17 @@ struct SyncStatus {
     std::optional<int64_t> gapSeq;              // the first such seq (persisted)
 };
 
+// Other work that shares the uploader's thread and connection (the config pull, the
+// heartbeat): run between batches when due, never while one of them is in flight.
+class UploaderChore {
+public:
+    virtual ~UploaderChore() = default;
+    // Milliseconds until the chore wants to run; 0 or less = now.
+    [[nodiscard]] virtual int64_t msUntilDue() = 0;
+    // Does the work (may block on the network, bounded by the transport's timeouts).
+    virtual void run() = 0;
+};
+
 enum class AttemptOutcome {
     Idle,      // nothing pending: nothing was sent
     Progress,  // a batch was resolved (delivered and/or parked); more may be pending: go on at once
@@ -75,6 +86,10 @@ public:
     ~Uploader();  // stop()
     Uploader(const Uploader&) = delete;
     Uploader& operator=(const Uploader&) = delete;
+
+    // Chores run on the uploader's thread when due (after the first-sync jitter, like
+    // batches). Add them before start(); they must outlive the uploader.
+    void addChore(UploaderChore& chore) { chores_.push_back(&chore); }
 
     // Runs attempts on the uploader's own thread until stop(): after the first-sync jitter,
     // at once while there is backlog, after the backoff delay when failing, every idlePollMs
@@ -114,6 +129,7 @@ private:
     HttpTransport& transport_;
     const Clock& clock_;
     std::function<double()> random_;
+    std::vector<UploaderChore*> chores_;
 
     // Attempt state, one attempt at a time (attemptMutex_).
     std::mutex attemptMutex_;

@@ -4,6 +4,7 @@
 // and 400, a refused token, wake/stop timing, and the record `status` shows after a restart.
 // The outbox's additions for the uploader (batch state changes, the sync record, the v2
 // migration) are tested here too, as suite OutboxSync.
+#include <atomic>
 #include <gtest/gtest.h>
 
 #include <sqlite3.h>
@@ -536,6 +537,62 @@ TEST(Uploader, StopIsPromptDuringTheFirstJitterAndABackoff) {
         EXPECT_LT(msSince(start), 500);
         EXPECT_FALSE(uploader.status().nextAttemptMs) << "a stopped uploader plans nothing";
     }
+}
+
+// A chore that counts its runs and wants to run again every `everyMs`.
+class CountingChore final : public UploaderChore {
+public:
+    explicit CountingChore(int64_t everyMs) : everyMs_(everyMs) {}
+    int64_t msUntilDue() override { return runs_ == 0 ? 0 : everyMs_ - msSince(lastRun_); }
+    void run() override {
+        lastRun_ = Steady::now();
+        ++runs_;
+    }
+    std::atomic<int> runs_{0};
+
+private:
+    int64_t everyMs_;
+    Steady::time_point lastRun_;
+};
+
+TEST(Uploader, ChoresRunOnTheThreadWhenDueEvenWhileBatchesBackOff) {
+    const Filled& f = filled(25);
+    SystemClock clock;
+    Outbox outbox(outboxSettings(copyOf(f, "chores")), clock);
+    FakeHubTransport hub(kToken);
+    hub.failAt(1, HubFault::Status500);
+    UploaderSettings settings = uploaderSettings(10);
+    settings.backoffBaseMs = settings.backoffCapMs = 60'000;
+    settings.random = [] { return 0.99; };
+    Uploader uploader(settings, outbox, hub, clock);
+    CountingChore chore(100);
+    uploader.addChore(chore);
+    uploader.start();
+    ASSERT_TRUE(eventually([&] { return uploader.status().consecutiveFailures == 1; }));
+    ASSERT_TRUE(eventually([&] { return chore.runs_ >= 5; })) << "due every 100 ms during a ~59 s backoff";
+    EXPECT_EQ(hub.calls().size(), 1u) << "chores do not bring the batch's retry forward";
+    uploader.wake();
+    ASSERT_TRUE(eventually([&] { return outbox.summary().pending == 0; }));
+    auto before = Steady::now();
+    uploader.stop();
+    EXPECT_LT(msSince(before), 500);
+}
+
+TEST(Uploader, ChoresWaitForTheFirstSyncJitter) {
+    const Filled& f = filled(25);
+    SystemClock clock;
+    Outbox outbox(outboxSettings(copyOf(f, "chores_jitter")), clock);
+    FakeHubTransport hub(kToken);
+    UploaderSettings settings = uploaderSettings(10);
+    settings.firstSyncJitterMs = 60'000;
+    settings.random = [] { return 0.99; };
+    Uploader uploader(settings, outbox, hub, clock);
+    CountingChore chore(10);
+    uploader.addChore(chore);
+    uploader.start();
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    uploader.stop();
+    EXPECT_EQ(chore.runs_, 0);
 }
 
 // ---------------------------------------------------------------------------------------------
