@@ -21,7 +21,9 @@ inline flow::Settings flowSettings(const DeviceConfig& c) {
     return s;
 }
 
-inline ui::UiSettings uiSettings(const DeviceConfig& c) { return {c.centreName, c.qrBaseUrl, c.diagonalInches}; }
+inline ui::UiSettings uiSettings(const DeviceConfig& c) {
+    return {c.centreName, c.qrBaseUrl, c.diagonalInches, !c.hub.url.empty() && c.hub.insecureDevelopmentOnly};
+}
 
 inline OutboxSettings outboxSettings(const DeviceConfig& c) {
     return {c.dataDir, "", c.keepDeliveredDays, c.storageBudgetMb << 20, c.storageWarnPercent};

@@ -12,7 +12,7 @@ inline const std::vector<std::string>& uiStringKeys() {
         "face.1", "face.2", "face.3", "face.4", "face.5", "answer.yes", "answer.no",
         "nav.back", "nav.next", "nav.done", "nav.skip", "nav.finish", "progress", "multi.hint",
         "comment.placeholder", "key.space", "thanks.title", "thanks.text", "large.on", "large.off",
-        "unavailable.title", "unavailable.text",
+        "unavailable.title", "unavailable.text", "dev.insecure",
     };
     return keys;
 }

@@ -46,8 +46,12 @@ void drawTopBar(Frame& f, Rect& screen) {
 
     float rowH = m.touch + pad * 1.2f;
     Rect bar = screen.takeTop(twoRows ? rowH * 2 : rowH);
-    c.fill(bar, c.theme.header);
-    if (c.theme.header == c.theme.background) c.fill(Rect{bar.x, bar.bottom() - m.border, bar.w, m.border}, c.theme.surfaceBorder);
+    // Delivery without TLS checks (development only) turns the whole bar red and puts the
+    // warning where the centre's name goes: seen on every screen, at no cost to the layout,
+    // which on a 7" panel has not a millimetre to spare.
+    bool insecure = f.settings.insecureBanner;
+    c.fill(bar, insecure ? c.theme.danger : c.theme.header);
+    if (!insecure && c.theme.header == c.theme.background) c.fill(Rect{bar.x, bar.bottom() - m.border, bar.w, m.border}, c.theme.surfaceBorder);
 
     Rect first = Rect{bar.x, bar.y, bar.w, rowH}.inset(pad, (rowH - m.touch) / 2);
     Rect buttons = twoRows ? Rect{bar.x, bar.y + rowH, bar.w, rowH}.inset(pad, (rowH - m.touch) / 2) : first;
@@ -71,7 +75,14 @@ void drawTopBar(Frame& f, Rect& screen) {
     if (!toggleOnTop) toggle = Rect{x, buttons.y, toggleW, m.touch};
     if (c.button("a11y.large", toggleLabel, toggle, ButtonStyle::Header, true, f.flow.largeText(), "toggle"))
         f.act(UiAction::Kind::LargeText);
-    c.line(TextRole::Body, f.t(f.settings.centreName), name, c.theme.headerText, twoRows && !toggleOnTop ? Align::Center : Align::Left);
+    Align nameAlign = twoRows && !toggleOnTop ? Align::Center : Align::Left;
+    if (insecure) {
+        const std::string& warning = f.s("dev.insecure");
+        c.text(TextRole::Body, warning, name, c.theme.dangerText, nameAlign);
+        c.note("banner.insecure", "alert", warning, bar);
+        return;
+    }
+    c.line(TextRole::Body, f.t(f.settings.centreName), name, c.theme.headerText, nameAlign);
 }
 
 void drawNavBar(Frame& f, Rect& screen) {

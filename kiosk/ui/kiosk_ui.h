@@ -28,6 +28,7 @@ struct UiSettings {
     LocalizedText centreName;    // per language; "*" for all
     std::string qrUrl;           // what the idle screen's QR code holds
     double diagonalInches = 21.5;
+    bool insecureBanner = false; // delivery runs without TLS checks: a red warning on every screen
 };
 
 class KioskUi {

@@ -38,6 +38,7 @@ std::vector<Theme::TextPair> Theme::textPairs() const {
         {"button text", primaryText, primary},
         {"header text", headerText, header},
         {"header button text", headerButtonText, headerButton},
+        {"danger banner text", dangerText, danger},
     };
 }
 
@@ -63,6 +64,8 @@ const Theme& normalTheme() {
         .faces = {0xE5484D, 0xF5903D, 0xF7C948, 0x8BC34A, 0x2E9E5B},
         .success = 0x2E9E5B,
         .warning = 0xD9822B,
+        .danger = 0xB3261E,
+        .dangerText = 0xFFFFFF,
         .borderWidthMm = 0.5f,
     };
     return theme;
@@ -90,6 +93,8 @@ const Theme& highContrastTheme() {
         .faces = {0xFF6B6B, 0xFFA94D, 0xFFE14D, 0xA9E34B, 0x51CF66},
         .success = 0x51CF66,
         .warning = 0xFFA94D,
+        .danger = 0xB3261E,
+        .dangerText = 0xFFFFFF,
         .borderWidthMm = 1.0f,
     };
     return theme;

@@ -32,6 +32,8 @@ struct Theme {
     Rgb faces[5];        // face colours, worst to best
     Rgb success;         // thank-you mark
     Rgb warning;         // unavailable screen mark
+    Rgb danger;          // the development-mode banner
+    Rgb dangerText;
     float borderWidthMm; // tile outlines; thicker in high contrast
 
     struct TextPair {

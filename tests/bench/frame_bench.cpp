@@ -12,6 +12,12 @@
 // idle), untimed, so consecutive timed frames never show the same picture. For every timed
 // frame the wall time of KioskApp::drawFrame() is recorded, with this process's CPU time and
 // KioskApp::stats() (build vs. rasterise+present).
+//
+// With --delivery-chaos N (and --data-dir) the outbox starts with a backlog of N pending
+// responses, and a real uploader drains it through a fault proxy into a real hub (both in a
+// child process on CPU 1; this process keeps to CPU 0, as a one-core terminal would). Tour
+// laps alternate between the uploader stopped and running, so both meet the same machine,
+// and the figures are printed for each: delivery must not change the frame time.
 #include <SDL.h>
 
 #include <algorithm>
@@ -20,7 +26,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,7 +42,11 @@
 #include "platform/clock.h"
 #include "platform/display.h"
 #include "tests/fakes/memory_store.h"
+#include "sync/client/http_client.h"
 #include "sync/client/outbox.h"
+#include "sync/client/uploader.h"
+#include "tests/bench/chaos_hub_child.h"
+#include "tests/support/outbox_fill.h"
 
 #ifndef OTKLIK_ASSETS_DIR
 #error "OTKLIK_ASSETS_DIR must name the default assets folder"
@@ -66,6 +79,7 @@ const char* const kTour[] = {
 };
 
 struct Sample {
+    bool delivering;  // the uploader was running during this frame (--delivery-chaos)
     double totalMs;
     double cpuMs;  // this process's CPU time for the frame: less sensitive to other load than wall time
     double buildMs;
@@ -73,9 +87,10 @@ struct Sample {
     std::string screen;
 };
 
+// The UI thread's own CPU time: the uploader's thread, when running, is not counted.
 double cpuNowMs() {
     timespec t{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
 }
 
@@ -91,7 +106,19 @@ bool parseSize(const std::string& text, int& w, int& h) {
     return std::sscanf(text.c_str(), "%dx%d", &w, &h) == 2 && w >= 320 && h >= 240;
 }
 
-int runDriver(const std::string& driver, const KioskSetup& setup, int width, int height, int frames, const std::string& dataDir) {
+void printFigures(const char* title, const std::vector<Sample>& samples) {
+    std::vector<double> total, cpu;
+    for (const auto& s : samples) {
+        total.push_back(s.totalMs);
+        cpu.push_back(s.cpuMs);
+    }
+    std::printf("  %-34s %4zu frames  median %6.2f ms  p99 %6.2f ms  max %6.2f ms  UI-thread CPU median %6.2f ms  p99 %6.2f ms\n",
+                title, samples.size(), percentile(total, 50), percentile(total, 99), percentile(total, 100), percentile(cpu, 50),
+                percentile(cpu, 99));
+}
+
+int runDriver(const std::string& driver, const KioskSetup& setup, int width, int height, int frames, const std::string& dataDir,
+              const bench::ChaosHub* chaos, const test::TestPki* pki) {
     SDL_SetHint(SDL_HINT_VIDEODRIVER, driver.c_str());  // the display sets "offscreen" itself when headless
 
     ManualClock clock;
@@ -141,11 +168,35 @@ int runDriver(const std::string& driver, const KioskSetup& setup, int width, int
         }
     }
 
+    // --delivery-chaos: the real uploader, as kiosk/app/delivery.cpp makes it, over real HTTPS.
+    std::unique_ptr<HttpClient> client;
+    std::unique_ptr<Uploader> uploader;
+    SystemClock wallClock;
+    if (chaos) {
+        TlsSettings tls;
+        tls.caFile = pki->caCert;
+        client = std::make_unique<HttpClient>(tls, HttpTimeouts{}, std::string());
+        UploaderSettings settings;
+        settings.hubUrl = chaos->url;
+        settings.token = chaos->token;
+        settings.firstSyncJitterMs = 0;
+        settings.backoffBaseMs = 200;  // chaos fails often: keep the uploader busy, the worst case for frames
+        settings.backoffCapMs = 2000;
+        uploader = std::make_unique<Uploader>(settings, *outbox, *client, wallClock);
+    }
+    int64_t deliveredBefore = outbox ? outbox->summary().delivered : 0;
+
     const int tourLength = static_cast<int>(tour.size());
     const int warmup = tourLength;  // one untimed lap: first-use costs (glyph lookups, allocations)
     std::vector<Sample> samples;
     samples.reserve(static_cast<size_t>(frames));
     for (int i = 0; i < warmup + frames; ++i) {
+        // Laps alternate: uploader stopped, uploader running (started and stopped untimed).
+        bool delivering = uploader && i >= warmup && ((i - warmup) / tourLength) % 2 == 1;
+        if (uploader && i % tourLength == 0) {
+            if (delivering) uploader->start();
+            else uploader->stop();
+        }
         if (app.runScript(tour[static_cast<size_t>(i % tourLength)].steps) != 0) {
             std::fprintf(stderr, "frame_bench: the tour broke at step \"%s\" (see above)\n", kTour[i % tourLength]);
             return 1;
@@ -156,7 +207,27 @@ int runDriver(const std::string& driver, const KioskSetup& setup, int width, int
         double total = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
         double cpu = cpuNowMs() - cpuStarted;
         if (i < warmup) continue;
-        samples.push_back({total, cpu, app.stats().lastBuildMs, app.stats().lastPresentMs, flow::screenName(flow.screen())});
+        samples.push_back({delivering, total, cpu, app.stats().lastBuildMs, app.stats().lastPresentMs, flow::screenName(flow.screen())});
+    }
+
+    if (uploader) {
+        uploader->stop();
+        std::vector<Sample> quiet, busy;
+        for (const auto& s : samples) (s.delivering ? busy : quiet).push_back(s);
+        std::printf("frame_bench: delivery chaos, driver %s, %dx%d, laps of %d frames alternating\n", driver.c_str(), display->width(),
+                    display->height(), tourLength);
+        printFigures("uploader stopped", quiet);
+        printFigures("uploader draining through chaos", busy);
+        SyncStatus status = uploader->status();
+        std::printf("  the uploader delivered %lld responses during its laps; %lld still pending; last error: %s\n",
+                    static_cast<long long>(outbox->summary().delivered - deliveredBefore), static_cast<long long>(status.pending),
+                    status.lastError.empty() ? "none" : status.lastError.c_str());
+        std::vector<double> q, b;
+        for (const auto& s : quiet) q.push_back(s.totalMs);
+        for (const auto& s : busy) b.push_back(s.totalMs);
+        std::printf("RESULT chaos=1 quiet_median_ms=%.3f quiet_p99_ms=%.3f busy_median_ms=%.3f busy_p99_ms=%.3f\n", percentile(q, 50),
+                    percentile(q, 99), percentile(b, 50), percentile(b, 99));
+        return 0;
     }
 
     std::vector<double> total, cpu, build, present;
@@ -192,7 +263,7 @@ int runDriver(const std::string& driver, const KioskSetup& setup, int width, int
 
 int main(int argc, char** argv) {
     std::string config, size = "1920x1080", driver = "all", dataDir;
-    int frames = 300;
+    int frames = 300, chaosBacklog = 0;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         auto value = [&]() -> std::string {
@@ -207,9 +278,11 @@ int main(int argc, char** argv) {
         else if (a == "--frames") frames = std::atoi(value().c_str());
         else if (a == "--driver") driver = value();
         else if (a == "--data-dir") dataDir = value();
+        else if (a == "--delivery-chaos") chaosBacklog = std::atoi(value().c_str());
         else {
             std::fprintf(stderr,
-                         "usage: frame_bench --config FILE [--size 1920x1080] [--frames 300] [--driver offscreen|x11|all] [--data-dir DIR]\n");
+                         "usage: frame_bench --config FILE [--size 1920x1080] [--frames 300] [--driver offscreen|x11|all] [--data-dir DIR]\n"
+                         "                   [--delivery-chaos BACKLOG]\n");
             return 2;
         }
     }
@@ -224,6 +297,26 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s", load.describe().c_str());
         return 2;
     }
+    if (chaosBacklog > 0 && dataDir.empty()) {
+        std::fprintf(stderr, "frame_bench: --delivery-chaos needs --data-dir (the outbox the uploader drains)\n");
+        return 2;
+    }
+    // Before any thread starts: the hub's child process, then the backlog.
+    std::optional<test::TestPki> pki;
+    bench::ChaosHub chaos;
+    if (chaosBacklog > 0) {
+        std::filesystem::create_directories(dataDir + "/pki");
+        pki = test::makeTestPki(dataDir + "/pki");
+        std::filesystem::remove(dataDir + "/hub.db");
+        chaos = bench::startChaosHub(dataDir + "/hub.db", *pki, load.setup->config.terminalId, 1);
+        if (!bench::pinToCpu(0)) std::printf("frame_bench: could not keep to CPU 0; figures include the hub's work\n");
+        {
+            ManualClock clock;
+            Outbox schema(OutboxSettings{dataDir, "", 90, 0, 80}, clock);
+            (void)schema.probe();
+        }
+        test::fillOutbox(dataDir, chaosBacklog, chaosBacklog, load.setup->config.terminalId);
+    }
     std::vector<std::string> drivers;
     if (driver == "all") {
         drivers.push_back("offscreen");
@@ -234,6 +327,10 @@ int main(int argc, char** argv) {
         drivers.push_back(driver);
     }
     for (const auto& d : drivers)
-        if (int rc = runDriver(d, *load.setup, width, height, frames, dataDir)) return rc;
+        if (int rc = runDriver(d, *load.setup, width, height, frames, dataDir, chaosBacklog > 0 ? &chaos : nullptr, pki ? &*pki : nullptr)) {
+            bench::stopChaosHub(chaos);
+            return rc;
+        }
+    bench::stopChaosHub(chaos);
     return 0;
 }

@@ -5,7 +5,6 @@
 // Usage: outbox_bench [--dir DIR] [--commits N] [--rows N] [--keep]
 // --keep leaves DIR/empty and DIR/full (the million-row outbox) for frame_bench --data-dir.
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,12 +22,13 @@
 
 #include "platform/clock.h"
 #include "sync/client/outbox.h"
-#include "sync/protocol/uuid.h"
+#include "tests/support/outbox_fill.h"
 
 namespace {
 
 using namespace otklik;
 using Steady = std::chrono::steady_clock;
+using test::sampleResponse;
 namespace fs = std::filesystem;
 
 struct Figures {
@@ -43,27 +43,6 @@ Figures figures(std::vector<double> us) {
     std::sort(us.begin(), us.end());
     auto at = [&](double q) { return us[std::min(us.size() - 1, static_cast<size_t>(q * static_cast<double>(us.size())))]; };
     return {at(0.5), at(0.99), us.back()};
-}
-
-Response sampleResponse(int64_t nowMs, int i) {
-    Response r;
-    r.id = newUuidV7(nowMs);
-    r.terminalId = "mfc-vladivostok-01";
-    r.questionnaireId = "default";
-    r.questionnaireVersion = "2026-11-22.1";
-    r.service = "job_search";
-    r.language = "ru";
-    r.startedAtMs = nowMs - 40000;
-    r.completedAtMs = nowMs;
-    r.startedMonoMs = 1000;
-    r.completedMonoMs = 41000;
-    r.bootId = "665f7d86-f420-4f35-bf76-66a64a08d6d0";
-    r.answers["overall"].rating = 1 + i % 5;
-    r.answers["service"].selected = {"job_search"};
-    for (const char* q : {"waiting_time", "service_time", "staff", "premises", "information"}) r.answers[q].rating = 1 + (i / 5) % 5;
-    r.answers["reasons"].selected = {"waited_long", "no_seats"};
-    r.answers["comment"].text = "Долго ждали, мест нет";
-    return r;
 }
 
 // One way of making a response durable; returns the microseconds one response took.
@@ -121,49 +100,6 @@ std::vector<Figures> takeTurns(const std::vector<Contender>& contenders, int cou
     std::vector<Figures> result;
     for (auto& samples : us) result.push_back(figures(std::move(samples)));
     return result;
-}
-
-// Fills the outbox with `rows` responses in large transactions (a benchmark shortcut: the
-// rows are the same shape as real ones, most of them delivered as after weeks of service).
-void fill(const std::string& dir, int rows) {
-    sqlite3* db = nullptr;
-    sqlite3_open((dir + "/outbox.db").c_str(), &db);
-    sqlite3_exec(db, "PRAGMA synchronous = OFF", nullptr, nullptr, nullptr);
-    sqlite3_stmt* insert = nullptr;
-    sqlite3_prepare_v2(db,
-                       "INSERT INTO responses (seq, id, terminal_id, questionnaire_id, questionnaire_version, service, channel, "
-                       "language, started_at_ms, completed_at_ms, started_mono_ms, completed_mono_ms, boot_id, answers, comment, "
-                       "status, presses, flags, state, state_changed_at_ms, stored_at_ms) VALUES (?1, ?2, 'mfc-vladivostok-01', "
-                       "'default', '2026-11-22.1', 'job_search', 'touch', 'ru', ?3, ?3, 1, 2, 'boot', ?4, 'Долго ждали', "
-                       "'complete', 1, '[]', ?5, ?3, ?3)",
-                       -1, &insert, nullptr);
-    int64_t now = SystemClock().wallMs();
-    std::string answers = toJson(sampleResponse(now, 0))["answers"].dump();
-    sqlite3_exec(db, "BEGIN", nullptr, nullptr, nullptr);
-    for (int i = 1; i <= rows; ++i) {
-        std::string id = newUuidV7(now - rows + i);
-        sqlite3_bind_int64(insert, 1, i);
-        sqlite3_bind_text(insert, 2, id.c_str(), -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(insert, 3, now - static_cast<int64_t>(rows - i) * 1000);
-        sqlite3_bind_text(insert, 4, answers.c_str(), -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(insert, 5, i > rows - 5000 ? "pending" : "delivered", -1, SQLITE_STATIC);
-        sqlite3_step(insert);
-        sqlite3_reset(insert);
-        if (i % 100000 == 0) {
-            sqlite3_exec(db, "COMMIT; BEGIN", nullptr, nullptr, nullptr);
-        }
-    }
-    sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
-    sqlite3_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
-    sqlite3_finalize(insert);
-    sqlite3_close(db);
-    // The fill ran with synchronous=OFF: flush it now, or the first checkpoint's fsync would
-    // pay for writing the whole file and show up as a stall that a real terminal never has.
-    int fd = ::open((dir + "/outbox.db").c_str(), O_RDONLY);
-    if (fd >= 0) {
-        ::fsync(fd);
-        ::close(fd);
-    }
 }
 
 void row(const char* name, const Figures& f, const Figures& raw) {
@@ -231,7 +167,7 @@ int main(int argc, char** argv) {
         (void)outbox.probe();  // creates the schema
     }
     auto t0 = Steady::now();
-    fill(dir + "/full", rows);
+    test::fillOutbox(dir + "/full", rows, 5000);
     std::printf("  (filled %d rows in %.1f s; database %.0f MiB)\n", rows, std::chrono::duration<double>(Steady::now() - t0).count(),
                 static_cast<double>(fs::file_size(dir + "/full/outbox.db")) / (1 << 20));
     {

@@ -61,7 +61,7 @@ bool overlap(const Box& a, const Box& b) {
 
 bool interactive(const json& e) {
     std::string role = e["role"];
-    return role != "heading" && role != "textbox" && role != "qr" && role != "text";
+    return role != "heading" && role != "textbox" && role != "qr" && role != "text" && role != "alert";
 }
 
 // Checks one element tree; minKeyMm lets keyboard keys go below 15 mm on small glass.
@@ -140,4 +140,42 @@ TEST(Layout, RotatedPanelShowsThePortraitLayoutUpright) {
     EXPECT_EQ(tree["width"], 1080);
     EXPECT_EQ(tree["height"], 1920);
     EXPECT_EQ(decodeQr(run.path("idle.png")), kTestQrUrl);
+}
+
+// A terminal set to skip TLS checks (development only) says so on every screen, in the
+// visitor's language, and every screen still fits, on the tightest glass too.
+TEST(Layout, InsecureDeliveryShowsARedBannerOnEveryScreen) {
+    for (Screen s : {Screen{"1920x1080", 21.5, 15}, Screen{"800x480", 7.0, 10}}) {
+        std::string name = std::string("insecure_") + s.size;
+        std::string dir = freshDir(name + "_cfg");
+        std::string hub = "[hub]\nurl = \"http://127.0.0.1:9\"\ntoken = \"t\"\ninsecure_development_only = true\n";
+        auto run = runKiosk(name, std::string(kTour) + "tap lang.en\ntree idle-en.json\nshot idle-en.png\n",
+                            {"--size", s.size, "--config", writeConfig(dir, hub, s.inches)});
+        ASSERT_EQ(run.exitCode, 0) << run.log;
+        std::vector<std::string> trees(std::begin(kTrees), std::end(kTrees));
+        trees.push_back("idle-en.json");
+        for (const auto& treeName : trees) {
+            json tree = run.tree(treeName);
+            checkTree(tree, std::string(s.size) + " " + treeName, s.inches, s.minKeyMm);
+            const json* banner = nullptr;
+            for (const auto& e : tree["elements"])
+                if (e["id"] == "banner.insecure") banner = &e;
+            ASSERT_NE(banner, nullptr) << treeName << " on " << s.size << " has no insecure banner";
+            EXPECT_EQ((*banner)["y"].get<double>(), 0.0) << "at the very top";
+            EXPECT_EQ((*banner)["w"].get<double>(), tree["width"].get<double>()) << "across the whole width";
+            EXPECT_GT((*banner)["h"].get<double>(), 0.0);
+        }
+        for (const auto& e : run.tree("idle-en.json")["elements"])
+            if (e["id"] == "banner.insecure") {
+                EXPECT_NE(e["label"].get<std::string>().find("DEVELOPMENT MODE"), std::string::npos);
+            }
+        EXPECT_EQ(decodeQr(run.path("idle.png")), kTestQrUrl) << "the banner leaves the QR code readable on " << s.size;
+        EXPECT_NE(run.log.find("TLS checks are OFF"), std::string::npos) << run.log;
+    }
+}
+
+TEST(Layout, NoBannerWhenTlsIsChecked) {
+    auto run = runKiosk("secure_banner", "tree idle.json\n");
+    ASSERT_EQ(run.exitCode, 0) << run.log;
+    for (const auto& e : run.tree("idle.json")["elements"]) EXPECT_NE(e["id"], "banner.insecure");
 }
