@@ -1,6 +1,6 @@
 # The README's two commands (`make demo`, `make test`) and a few helpers. Each target installs
 # what is missing first, so a fresh Debian 12 machine needs nothing else.
-.PHONY: demo test deps build build-asan test-fast bench clean
+.PHONY: demo test deps build build-asan test-fast bench fuzz clean
 
 deps:
 	@./packaging/install-deps.sh
@@ -30,5 +30,11 @@ bench: build
 	@./tests/bench/outbox.sh
 	@./build/tests/bench/hub_ingest_bench
 
+# The QR token parser under libFuzzer + ASan + UBSan, 1,000,000 inputs (FUZZ_RUNS=... for more).
+# Builds only the token sources with clang, in build-fuzz/; not part of `make test`.
+fuzz:
+	@./packaging/install-deps.sh --with-fuzz
+	@./tests/fuzz/run-fuzz.sh
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -24,9 +24,20 @@ test_pkgs=(
 bench_pkgs=(
   xvfb xauth procps chromium nodejs
 )
+# `make fuzz`: clang with libFuzzer and the sanitizer runtimes. libclang-rt-14-dev is only a
+# Recommends of clang, and we install without recommends, so it is named here.
+fuzz_pkgs=(
+  clang libclang-rt-14-dev
+)
 
 want=("${build_pkgs[@]}" "${test_pkgs[@]}")
-if [[ "${1:-}" == "--with-bench" ]]; then want+=("${bench_pkgs[@]}"); fi
+for option in "$@"; do
+  case $option in
+    --with-bench) want+=("${bench_pkgs[@]}") ;;
+    --with-fuzz) want+=("${fuzz_pkgs[@]}") ;;
+    *) echo "install-deps: unknown option $option (known: --with-bench, --with-fuzz)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${want[@]}"; do

@@ -33,11 +33,13 @@ std::string hmacSha256(std::string_view key, std::string_view data) {
     return std::string(reinterpret_cast<const char*>(mac), length);
 }
 
-std::string randomToken(int bytes) {
+std::string randomToken(int bytes) { return base64UrlEncode(randomBytes(bytes)); }
+
+std::string randomBytes(int bytes) {
     std::string raw(static_cast<size_t>(bytes), '\0');
     if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), bytes) != 1)
         throw std::runtime_error("the system's random number generator failed");
-    return base64UrlEncode(raw);
+    return raw;
 }
 
 namespace {

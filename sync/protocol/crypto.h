@@ -14,6 +14,8 @@ std::string sha256Hex(std::string_view data);
 std::string hmacSha256(std::string_view key, std::string_view data);
 // `bytes` random bytes from the system's CSPRNG, as base64url without padding.
 std::string randomToken(int bytes);
+// `bytes` raw random bytes from the system's CSPRNG (QR token nonces).
+std::string randomBytes(int bytes);
 std::string base64UrlEncode(std::string_view data);
 // False (and `out` untouched) when `text` is not unpadded base64url.
 bool base64UrlDecode(std::string_view text, std::string& out);
