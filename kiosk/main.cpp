@@ -10,7 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kiosk/app/clock_stamping_store.h"
 #include "kiosk/app/delivery.h"
+#include "kiosk/app/hub_questionnaire.h"
 #include "kiosk/app/kiosk_app.h"
 #include "kiosk/app/script.h"
 #include "kiosk/config/kiosk_setup.h"
@@ -101,7 +103,11 @@ int run(const Options& o, std::chrono::steady_clock::time_point started) {
     if (o.headless) clock = std::make_unique<ManualClock>();  // scripts move time with `wait`
     else clock = std::make_unique<SystemClock>();
 
-    flow::Flow flow(setup.questionnaire, flowSettings(setup.config));
+    // With a hub, the questionnaire it assigned last (saved in data_dir) if that is still good;
+    // chooseStartingQuestionnaire logs which one and why.
+    Questionnaire startingQuestionnaire =
+        setup.config.hub.url.empty() ? setup.questionnaire : chooseStartingQuestionnaire(setup).questionnaire;
+    flow::Flow flow(startingQuestionnaire, flowSettings(setup.config));
     ui::KioskUi ui(setup.strings, uiSettings(setup.config));
 
     std::string error;
@@ -116,11 +122,22 @@ int run(const Options& o, std::chrono::steady_clock::time_point started) {
     std::unique_ptr<Delivery> delivery;
     if (!setup.config.hub.url.empty()) {
         delivery = std::make_unique<Delivery>(setup.config, outbox, wallClock);
+        // A new config from the hub wakes the sleeping frame loop, which applies it at idle.
+        delivery->configMailbox().setOnPosted([screen = display.get()] { screen->wake(); });
         delivery->start();
     }
     NotifyingStore notifying(outbox, delivery.get());
     RecordingStore store(notifying);
-    KioskApp app(flow, ui, *display, *clock, store);
+    // Outermost, so the outbox, the uploads and --responses-out all see the stamped response.
+    std::unique_ptr<ClockStampingStore> stamping;
+    if (delivery) stamping = std::make_unique<ClockStampingStore>(store, delivery->clockOffset(), setup.config.hub.clockSuspectAfterS * 1000);
+    ResponseStore& outermost = stamping ? static_cast<ResponseStore&>(*stamping) : store;
+    KioskApp app(flow, ui, *display, *clock, outermost);
+    std::unique_ptr<HubQuestionnaireUpdates> questionnaireUpdates;
+    if (delivery) {
+        questionnaireUpdates = std::make_unique<HubQuestionnaireUpdates>(delivery->configMailbox(), setup.questionnaire, setup.config);
+        app.setQuestionnaireUpdates(questionnaireUpdates.get());
+    }
     if (!app.start(error)) {
         log::error(error);
         return kExitFailed;
@@ -150,6 +167,15 @@ std::string dataDirFrom(const std::string& dataDir, const std::string& config) {
     if (config.empty()) return defaults.dataDir;
     auto load = loadDeviceConfig(config, defaults);
     return load.config ? load.config->dataDir : defaults.dataDir;
+}
+
+// The clock_suspect threshold for status: [hub] clock_suspect_after_s of --config, else the default.
+int64_t clockSuspectAfterMsFrom(const std::string& config) {
+    using namespace otklik;
+    DeviceConfig defaults = defaultDeviceConfig(OTKLIK_ASSETS_DIR, "/var/lib/otklik");
+    if (config.empty()) return defaults.hub.clockSuspectAfterS * 1000;
+    auto load = loadDeviceConfig(config, defaults);
+    return (load.config ? load.config->hub : defaults.hub).clockSuspectAfterS * 1000;
 }
 
 }  // namespace
@@ -192,7 +218,8 @@ int main(int argc, char** argv) {
         return otklik::cli::runExport(exportOptions, stdout);
     }
     if (*statusCommand) {
-        return otklik::cli::runStatus(dataDirFrom(statusDataDir, statusConfig), statusJson, otklik::SystemClock().wallMs(), stdout);
+        return otklik::cli::runStatus(dataDirFrom(statusDataDir, statusConfig), statusJson, otklik::SystemClock().wallMs(), stdout,
+                                      clockSuspectAfterMsFrom(statusConfig));
     }
     return run(o, started);
 }

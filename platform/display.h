@@ -42,6 +42,12 @@ public:
     // Takes a coverage image (the font atlas: one byte per pixel, white ink); the result is
     // ImGui's texture id for it.
     [[nodiscard]] virtual void* uploadAlphaTexture(const unsigned char* alpha, int width, int height) = 0;
+    // Frees a texture from uploadAlphaTexture that nothing draws with any more (the old font
+    // atlas after the fonts were rebuilt for a new questionnaire).
+    virtual void releaseTexture(void* texture) = 0;
+    // Thread-safe: makes a wait() in progress, or the next one, return at once with no events,
+    // so another thread (the sync thread with a new config) can have the frame loop look again.
+    virtual void wake() = 0;
     // Rasterises a finished ImGui frame and shows it.
     virtual void present(const ImDrawData& frame) = 0;
     // Writes the last presented picture as PNG. False with `error` set on failure.

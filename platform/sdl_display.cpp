@@ -38,6 +38,9 @@ public:
                     (headless_ ? "" : " (no display? run with --headless, or set DISPLAY)");
             return false;
         }
+        // Our own event type for wake(): SDL_PushEvent is documented as callable from any thread.
+        Uint32 registered = SDL_RegisterEvents(1);
+        wakeEvent_ = registered == static_cast<Uint32>(-1) ? static_cast<Uint32>(SDL_USEREVENT) : registered;
         int w = options.width, h = options.height;
         Uint32 flags = SDL_WINDOW_SHOWN;
         if (fullscreen_) {
@@ -78,6 +81,16 @@ public:
     void* uploadAlphaTexture(const unsigned char* alpha, int w, int h) override {
         textures_.push_back(raster::Texture{w, h, std::vector<uint8_t>(alpha, alpha + static_cast<size_t>(w) * h)});
         return &textures_.back();
+    }
+
+    void releaseTexture(void* texture) override {
+        textures_.remove_if([&](const raster::Texture& t) { return &t == texture; });
+    }
+
+    void wake() override {
+        SDL_Event e{};
+        e.type = wakeEvent_;
+        SDL_PushEvent(&e);  // a full queue drops it, but a full queue wakes the loop anyway
     }
 
     void present(const ImDrawData& frame) override {
@@ -232,6 +245,7 @@ private:
     int panelWidth_ = 0, panelHeight_ = 0;
     int width_ = 0, height_ = 0;
     std::optional<SDL_FingerID> finger_;
+    Uint32 wakeEvent_ = SDL_USEREVENT;
 };
 
 }  // namespace

@@ -1,6 +1,9 @@
 // The kiosk's delivery wiring (see delivery.h).
 #include "delivery.h"
 
+#include <cstdlib>
+
+#include "kiosk/app/hub_questionnaire.h"
 #include "platform/log.h"
 
 namespace otklik {
@@ -20,6 +23,23 @@ UploaderSettings uploaderFrom(const DeviceConfig::Hub& hub) {
     s.hubUrl = hub.url;
     s.token = hub.token;
     s.batchSize = hub.batchSize;
+    s.firstSyncJitterMs = hub.startDelayMaxS * 1000;
+    return s;
+}
+
+HeartbeatSettings heartbeatFrom(const DeviceConfig& config) {
+    HeartbeatSettings s;
+    s.hubUrl = config.hub.url;
+    s.token = config.hub.token;
+    s.dataDir = config.dataDir;
+    return s;
+}
+
+ConfigPullerSettings configPullerFrom(const DeviceConfig& config) {
+    ConfigPullerSettings s;
+    s.hubUrl = config.hub.url;
+    s.token = config.hub.token;
+    s.dataDir = config.dataDir;
     return s;
 }
 
@@ -31,7 +51,25 @@ std::optional<std::string> proxyFrom(const DeviceConfig::Hub& hub) {
 }  // namespace
 
 Delivery::Delivery(const DeviceConfig& config, Outbox& outbox, const Clock& clock)
-    : client_(tlsFrom(config.hub), HttpTimeouts{}, proxyFrom(config.hub)), uploader_(uploaderFrom(config.hub), outbox, client_, clock) {
+    : client_(tlsFrom(config.hub), HttpTimeouts{}, proxyFrom(config.hub)),
+      tracking_(client_, clockOffset_, clock),
+      uploader_(uploaderFrom(config.hub), outbox, tracking_, clock),
+      heartbeat_(heartbeatFrom(config), outbox, tracking_, clock, &clockOffset_),
+      configPuller_(configPullerFrom(config), tracking_, clock, hubConfigValidator(config), configMailbox_) {
+    uploader_.addChore(heartbeat_);
+    uploader_.addChore(configPuller_);
+    heartbeat_.setIntervalSeconds([this]() -> int64_t {
+        auto hub = configPuller_.settings();
+        return hub ? hub->heartbeatIntervalS : 0;  // 0: the heartbeat's own default
+    });
+    heartbeat_.setConfigError([this] { return configPuller_.configError(); });
+    // Read back lazily, on the first response's store (which waits for the outbox anyway):
+    // here it would hold up the first frame until the outbox has opened.
+    clockOffset_.setLoader([&outbox] { return outbox.clockEstimate(); });
+    clockOffset_.setSaver([&outbox](const ClockEstimate& estimate) {
+        if (sqlite::Error error = outbox.saveClockEstimate(estimate))
+            log::warning("delivery: could not keep the hub clock offset in the outbox (" + error.message + "); it is measured again");
+    });
     if (config.hub.insecureDevelopmentOnly)
         log::warning("delivery: TLS checks are OFF (insecure_development_only) — never on a real terminal");
 }
@@ -43,8 +81,23 @@ void Delivery::finish(std::chrono::milliseconds budget) {
     auto deadline = std::chrono::steady_clock::now() + budget;
     while (std::chrono::steady_clock::now() < deadline) {
         AttemptResult r = uploader_.attempt();
+        if (r.outcome == AttemptOutcome::Idle && std::chrono::steady_clock::now() < deadline && hubAnsweredLately()) {
+            // All delivered and the hub answering: one last heartbeat, so the hub's page shows
+            // the terminal's state as it stopped (and the offset kept for the restart is fresh).
+            // Not when the hub is unreachable: that would only wait out the network timeouts.
+            heartbeat_.run();
+        }
         if (r.outcome != AttemptOutcome::Progress && r.outcome != AttemptOutcome::Split) break;
     }
+}
+
+bool Delivery::hubAnsweredLately() const {
+    SyncStatus s = uploader_.status();
+    if (s.consecutiveFailures > 0) return false;
+    auto recent = [](const std::optional<int64_t>& atMs) {
+        return atMs && std::llabs(SystemClock().wallMs() - *atMs) < 10 * 60'000;
+    };
+    return recent(s.lastSuccessMs) || recent(heartbeat_.lastSuccessMs());
 }
 
 }  // namespace otklik

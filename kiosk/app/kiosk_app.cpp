@@ -35,7 +35,7 @@ KioskApp::KioskApp(flow::Flow& flow, ui::KioskUi& ui, Display& display, Clock& c
 
 KioskApp::~KioskApp() { ImGui::DestroyContext(imgui_); }
 
-bool KioskApp::start(std::string& error) {
+bool KioskApp::uploadFonts(std::string& error) {
     if (!ui_.buildFonts(display_.width(), display_.height(), flow_, error)) return false;
     ImGuiIO& io = ImGui::GetIO();
     unsigned char* pixels = nullptr;
@@ -46,11 +46,41 @@ bool KioskApp::start(std::string& error) {
         error = "cannot upload the font atlas (" + std::to_string(w) + "x" + std::to_string(h) + ")";
         return false;
     }
+    if (fontTexture_) display_.releaseTexture(fontTexture_);
+    fontTexture_ = texture;
     io.Fonts->SetTexID(texture);
     io.Fonts->ClearTexData();  // the display holds its own copy now
+    return true;
+}
+
+bool KioskApp::start(std::string& error) {
+    if (!uploadFonts(error)) return false;
     lastFrameMs_ = clock_.monoMs();
     frame(true);
     return true;
+}
+
+void KioskApp::applyQuestionnaireUpdate() {
+    // Never mid-visitor: the response being answered keeps the version it was started under.
+    if (!updates_ || !flow_.atRest()) return;
+    std::optional<Questionnaire> next = updates_->take();
+    if (!next) return;
+    // The same id and version is the same questionnaire as far as responses can tell (a hub
+    // with none assigned hands back the terminal's own): no font rebuild for nothing.
+    if (next->id == flow_.questionnaire().id && next->version == flow_.questionnaire().version) return;
+    Questionnaire before = flow_.questionnaire();
+    std::string id = next->id, version = next->version;
+    flow_.replaceQuestionnaire(std::move(*next));
+    std::string error;
+    if (!uploadFonts(error)) {
+        log::error("questionnaire \"" + id + "\" version \"" + version + "\" is not used: " + error +
+                   "; the terminal goes on with version \"" + before.version + "\"");
+        flow_.replaceQuestionnaire(std::move(before));
+        if (!uploadFonts(error)) log::error("the fonts cannot be rebuilt either: " + error);
+    } else {
+        log::info("questionnaire \"" + id + "\" version \"" + version + "\" is in use from now on (was version \"" + before.version + "\")");
+    }
+    needFrame_ = true;
 }
 
 void KioskApp::frame(bool present) {
@@ -137,6 +167,7 @@ void KioskApp::settle(bool present) {
     // time; loop until nothing changes.
     for (int guard = 0; guard < 16; ++guard) {
         tick();
+        applyQuestionnaireUpdate();
         if (!needFrame_ && drawnRevision_ == flow_.revision()) return;
         frame(present);
     }
@@ -209,6 +240,14 @@ bool KioskApp::tap(const ScriptStep& step) {
     return true;
 }
 
+bool KioskApp::waitConfig(const ScriptStep& step) {
+    // Real time, not simulated: the config comes over the network on the sync thread.
+    if (updates_ && updates_->waitArrived(step.ms)) return true;
+    std::fprintf(stderr, "script line %d: no new config from the hub arrived within %lld ms%s\n", step.line,
+                 static_cast<long long>(step.ms), updates_ ? "" : " (the device config has no [hub] url)");
+    return false;
+}
+
 int KioskApp::runScript(const std::vector<ScriptStep>& steps) {
     checkStorageOnce();
     auto* manual = dynamic_cast<ManualClock*>(&clock_);
@@ -248,6 +287,9 @@ int KioskApp::runScript(const std::vector<ScriptStep>& steps) {
                 }
                 break;
             }
+            case ScriptStep::Kind::WaitConfig:
+                if (!waitConfig(step)) return 1;
+                break;
             case ScriptStep::Kind::Expect:
                 if (step.argument != flow::screenName(flow_.screen())) {
                     std::fprintf(stderr, "script line %d: expected the %s screen, but the %s screen is showing\n", step.line,

@@ -1,6 +1,7 @@
 // The kiosk's main loop: feeds pointer input to the UI one transition per frame, applies the
 // UI's actions to the flow, hands finished responses to the store, and draws only when
-// something changed. Runs interactively on a window or headless from a script.
+// something changed. Runs interactively on a window or headless from a script. Between
+// visitors it applies a new questionnaire (from the hub) and rebuilds the fonts for it.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "kiosk/app/questionnaire_updates.h"
 #include "kiosk/app/script.h"
 #include "kiosk/app/storage_guard.h"
 #include "kiosk/flow/flow.h"
@@ -29,6 +31,9 @@ public:
 
     // Builds the fonts and draws the first frame. False with `error` set on failure.
     bool start(std::string& error);
+    // Where new questionnaires come from (nullptr: none; the default). It must outlive the
+    // app. A new one is applied at the first moment the flow is at rest on the idle screen.
+    void setQuestionnaireUpdates(QuestionnaireUpdates* updates) { updates_ = updates; }
     // Runs until the window closes or SIGTERM; returns the exit code.
     int runInteractive();
     // Runs a headless script; returns 0 (completed), 1 (an expectation or tap failed).
@@ -45,6 +50,11 @@ public:
     void drawFrame() { frame(true); }
 
 private:
+    // Builds the font atlas for the flow's texts and hands it to the display.
+    bool uploadFonts(std::string& error);
+    // Takes a waiting questionnaire when no visitor is busy, swaps it in and rebuilds the fonts.
+    void applyQuestionnaireUpdate();
+    bool waitConfig(const ScriptStep& step);
     void frame(bool present);
     void apply(const std::vector<ui::UiAction>& actions);
     void tick();
@@ -64,6 +74,8 @@ private:
     Clock& clock_;
     StorageGuard storage_;
     ImGuiContext* imgui_ = nullptr;
+    QuestionnaireUpdates* updates_ = nullptr;
+    void* fontTexture_ = nullptr;
 
     std::deque<PointerEvent> pending_;
     float pointerX_ = -1e6f, pointerY_ = -1e6f;

@@ -53,11 +53,13 @@ ScriptParse parseScript(const std::string& text, const std::string& file) {
         else if (verb == "shot") step.kind = ScriptStep::Kind::Shot;
         else if (verb == "tree") step.kind = ScriptStep::Kind::Tree;
         else if (verb == "expect") step.kind = ScriptStep::Kind::Expect;
-        else return fail("unknown step \"" + verb + "\"; use tap ID, wait MS, shot FILE.png, tree FILE.json or expect SCREEN");
+        else if (verb == "wait-config") step.kind = ScriptStep::Kind::WaitConfig;
+        else return fail("unknown step \"" + verb + "\"; use tap ID, wait MS, shot FILE.png, tree FILE.json, expect SCREEN or wait-config MS");
         if (arg.empty()) return fail("\"" + verb + "\" needs an argument");
         if (arg.find_first_of(" \t") != std::string::npos) return fail("\"" + verb + "\" takes one argument, got \"" + arg + "\"");
         switch (step.kind) {
-            case ScriptStep::Kind::Wait: {
+            case ScriptStep::Kind::Wait:
+            case ScriptStep::Kind::WaitConfig: {
                 size_t used = 0;
                 long long ms = -1;
                 try {
@@ -66,7 +68,7 @@ ScriptParse parseScript(const std::string& text, const std::string& file) {
                     used = 0;
                 }
                 if (used != arg.size() || ms < 0 || ms > 86'400'000)
-                    return fail("wait needs milliseconds from 0 to 86400000, got \"" + arg + "\"");
+                    return fail(verb + " needs milliseconds from 0 to 86400000, got \"" + arg + "\"");
                 step.ms = ms;
                 break;
             }

@@ -1,5 +1,5 @@
 // The headless script language (docs/headless.md): one step per line, "#" starts a comment.
-//   tap ID | wait MS | shot FILE.png | tree FILE.json | expect SCREEN
+//   tap ID | wait MS | shot FILE.png | tree FILE.json | expect SCREEN | wait-config MS
 #pragma once
 
 #include <cstdint>
@@ -10,10 +10,10 @@
 namespace otklik {
 
 struct ScriptStep {
-    enum class Kind { Tap, Wait, Shot, Tree, Expect };
+    enum class Kind { Tap, Wait, Shot, Tree, Expect, WaitConfig };
     Kind kind = Kind::Tap;
     std::string argument;  // id, file or screen name
-    int64_t ms = 0;        // wait
+    int64_t ms = 0;        // wait, wait-config
     int line = 0;          // 1-based, for messages
 };
 

@@ -1,6 +1,9 @@
 // Export and status of the outbox.
 #include "outbox_commands.h"
 
+#include <algorithm>
+#include <cstdlib>
+
 #include <nlohmann/json.hpp>
 
 #include "sync/client/outbox_store.h"
@@ -19,8 +22,15 @@ std::string csvField(const std::string& value) {
     return out + "\"";
 }
 
+// The completion time on the hub's clock: completed_at + the offset the response was stamped
+// with. When the offset was not known the terminal's own time stands (clock_offset_ms is empty
+// then, which tells the two apart): terminals normally keep good time, and a column that is
+// always filled can be sorted and grouped on.
+std::string correctedCompletion(const Response& r) { return formatUtc(r.completedAtMs + r.clockOffsetMs.value_or(0)); }
+
 nlohmann::json exportJson(const StoredResponse& s) {
     nlohmann::json j = toJson(s.response);
+    j["completed_at_corrected"] = correctedCompletion(s.response);
     j["state"] = toString(s.state);
     if (!s.reason.empty()) j["state_reason"] = s.reason;
     j["stored_at"] = formatUtc(s.storedAtMs);
@@ -29,7 +39,9 @@ nlohmann::json exportJson(const StoredResponse& s) {
 
 constexpr const char* kCsvColumns[] = {"seq", "id", "terminal_id", "questionnaire_id", "questionnaire_version", "service",
                                        "channel", "language", "started_at", "completed_at", "status", "state",
-                                       "state_reason", "presses", "flags", "answers", "comment"};
+                                       "state_reason", "presses", "flags", "answers", "comment",
+                                       // added with the clock offset (schema 3): new columns go last
+                                       "clock_offset_ms", "completed_at_corrected"};
 
 std::string csvRow(const StoredResponse& s) {
     nlohmann::json j = exportJson(s);
@@ -61,6 +73,24 @@ std::string duration(int64_t ms) {
     if (minutes < 60) return std::to_string(minutes) + " min";
     if (minutes < 48 * 60) return std::to_string(minutes / 60) + " h " + std::to_string(minutes % 60) + " min";
     return std::to_string(minutes / 1440) + " days";
+}
+
+std::string seconds(int64_t ms) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(ms) / 1000.0);
+    return buf;
+}
+
+// "+10 min 3.2 s (the hub is ahead)" / "-0.4 s (the hub is behind)" / "0.0 s".
+std::string offsetText(int64_t ms) {
+    // Rounded to tenths first, so 599 999 ms reads "10 min 0.0 s", not "9 min 60.0 s".
+    int64_t tenths = (std::llabs(ms) + 50) / 100;
+    std::string text = ms < 0 ? "-" : (ms > 0 ? "+" : "");
+    if (tenths >= 600) text += duration(tenths / 600 * 60'000) + " ";
+    text += seconds(tenths % 600 * 100);
+    if (ms > 0) text += " (the hub is ahead of this terminal)";
+    if (ms < 0) text += " (the hub is behind this terminal)";
+    return text;
 }
 
 }  // namespace
@@ -100,7 +130,7 @@ int runExport(const ExportOptions& o, std::FILE* out) {
     return std::fflush(out) == 0 ? 0 : 2;
 }
 
-int runStatus(const std::string& dataDir, bool json, int64_t nowMs, std::FILE* out) {
+int runStatus(const std::string& dataDir, bool json, int64_t nowMs, std::FILE* out, int64_t clockSuspectAfterMs) {
     sqlite::Error error;
     auto store = OutboxStore::openReadOnly(dataDir, error);
     if (!store) {
@@ -114,6 +144,10 @@ int runStatus(const std::string& dataDir, bool json, int64_t nowMs, std::FILE* o
     }
     SyncRecord sync = store->syncRecord(error);
     if (error) sync = SyncRecord{};  // an outbox from before delivery existed: nothing to show
+    error = {};
+    std::optional<ClockEstimate> clock = store->clockEstimate(error);
+    if (error) clock.reset();  // from before schema 3: never measured
+    const bool flagging = clock && std::llabs(clock->offsetMs) > clockSuspectAfterMs;
     const StorageEvent* lastError = nullptr;
     for (const auto& e : s.recentEvents)
         if (!lastError && (e.kind == "storage-failed" || e.kind == "corrupt-recovered")) lastError = &e;
@@ -132,6 +166,11 @@ int runStatus(const std::string& dataDir, bool json, int64_t nowMs, std::FILE* o
                          {"last_error_at", sync.lastErrorMs ? nlohmann::json(formatUtc(*sync.lastErrorMs)) : nlohmann::json()},
                          {"hub_high_water_seq", sync.hubHighWaterSeq},
                          {"gap_seq", sync.gapSeq ? nlohmann::json(*sync.gapSeq) : nlohmann::json()}};
+        j["clock"] = {{"offset_ms", clock ? nlohmann::json(clock->offsetMs) : nlohmann::json()},
+                      {"uncertainty_ms", clock ? nlohmann::json(clock->uncertaintyMs) : nlohmann::json()},
+                      {"measured_at", clock ? nlohmann::json(formatUtc(clock->measuredAtMs)) : nlohmann::json()},
+                      {"suspect_after_ms", clockSuspectAfterMs},
+                      {"flagging_responses", flagging}};
         std::fprintf(out, "%s\n", j.dump(2).c_str());
         return 0;
     }
@@ -154,6 +193,19 @@ int runStatus(const std::string& dataDir, bool json, int64_t nowMs, std::FILE* o
         std::fprintf(out, "last delivery error: %s %s\n", sync.lastErrorMs ? formatUtc(*sync.lastErrorMs).c_str() : "", sync.lastError.c_str());
     else
         std::fprintf(out, "last delivery error: none recorded\n");
+    if (!clock) {
+        std::fprintf(out, "hub clock:       not measured yet (responses carry no clock offset until the hub has answered)\n");
+        return 0;
+    }
+    std::fprintf(out, "hub clock:       %s (±%s), measured %s (%s ago)\n", offsetText(clock->offsetMs).c_str(),
+                 clock->uncertaintyMs < 1000 ? (std::to_string(clock->uncertaintyMs) + " ms").c_str() : seconds(clock->uncertaintyMs).c_str(), formatUtc(clock->measuredAtMs).c_str(),
+                 duration(std::max<int64_t>(0, nowMs - clock->measuredAtMs)).c_str());
+    if (flagging)
+        std::fprintf(out, "clock check:     responses ARE flagged clock_suspect: this terminal's clock is more than %s off the hub's — "
+                          "check its time synchronisation (NTP) and time zone\n",
+                     seconds(clockSuspectAfterMs).c_str());
+    else
+        std::fprintf(out, "clock check:     responses are not flagged (within %s of the hub's clock)\n", seconds(clockSuspectAfterMs).c_str());
     return 0;
 }
 

@@ -21,7 +21,7 @@ const std::vector<std::string_view> kTopKeys = {"terminal_id", "centre_name", "l
 const std::vector<std::string_view> kTimeoutKeys = {"idle_s", "thanks_s", "repeat_interval_ms"};
 const std::vector<std::string_view> kScreenKeys = {"orientation", "diagonal_inches", "fullscreen"};
 const std::vector<std::string_view> kStorageKeys = {"keep_delivered_days", "budget_mb", "warn_percent"};
-const std::vector<std::string_view> kHubKeys = {"url", "token", "ca_file", "pins", "proxy", "batch_size", "insecure_development_only"};
+const std::vector<std::string_view> kHubKeys = {"url", "token", "ca_file", "pins", "proxy", "batch_size", "insecure_development_only", "clock_suspect_after_s", "start_delay_max_s"};
 
 // Where a setting belongs, for one written in the wrong section (the commonest slip: a line
 // added at the end of the file lands in the last [section]); "" for a name used nowhere.
@@ -211,6 +211,8 @@ void readHub(Reader& r, const toml::table& t, DeviceConfig& c) {
     }
     if (auto v = r.text(t, "proxy", "hub.proxy")) hub.proxy = *v;
     if (auto v = r.integer(t, "batch_size", "hub.batch_size", 1, 1000, "responses")) hub.batchSize = static_cast<int>(*v);
+    if (auto v = r.integer(t, "start_delay_max_s", "hub.start_delay_max_s", 0, 300, "seconds")) hub.startDelayMaxS = *v;
+    if (auto v = r.integer(t, "clock_suspect_after_s", "hub.clock_suspect_after_s", 10, 86400, "seconds")) hub.clockSuspectAfterS = *v;
     if (const toml::node* n = t.get("insecure_development_only")) {
         if (!n->is_boolean())
             r.problems_.add(where(*n, "hub.insecure_development_only"), "is " + typeWord(*n) + ", expected true or false",

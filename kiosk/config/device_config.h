@@ -40,6 +40,8 @@ struct DeviceConfig {
         std::vector<std::string> pins;      // "sha256//…" public-key pins: current + backup
         std::string proxy;                  // "" = from the environment (https_proxy)
         int batchSize = 200;
+        int64_t startDelayMaxS = 30;        // the first delivery and config pull wait a random 0..this after start
+        int64_t clockSuspectAfterS = 120;   // responses made while the clock is further off than this from the hub's are flagged clock_suspect
         bool insecureDevelopmentOnly = false;  // no TLS checks; a red banner on every screen
     } hub;
 

@@ -33,17 +33,19 @@ KioskSetupLoad loadKioskSetup(const std::string& configPath, const DeviceConfig&
     auto strings = loadStrings(uiPath, uiStringKeys(), config.languages);
     append(strings.problems);
 
-    if (questionnaire.questionnaire) {
-        Problems cross(config.file.empty() ? "device config (built-in defaults)" : config.file);
-        for (const auto& lang : config.languages)
-            if (!questionnaire.questionnaire->hasLanguage(lang))
-                cross.add("languages", "\"" + lang + "\" is not a language of the questionnaire " + config.questionnairePath,
-                          "remove it from languages, or add its translations to the questionnaire");
-        append(cross);
-    }
+    if (questionnaire.questionnaire) append(checkQuestionnaireFits(*questionnaire.questionnaire, config, config.questionnairePath));
     if (out.problems.empty())
         out.setup = KioskSetup{std::move(config), std::move(*questionnaire.questionnaire), std::move(*strings.strings)};
     return out;
+}
+
+Problems checkQuestionnaireFits(const Questionnaire& questionnaire, const DeviceConfig& config, const std::string& source) {
+    Problems cross(config.file.empty() ? "device config (built-in defaults)" : config.file);
+    for (const auto& lang : config.languages)
+        if (!questionnaire.hasLanguage(lang))
+            cross.add("languages", "\"" + lang + "\" is not a language of the questionnaire " + source,
+                      "remove it from languages, or add its translations to the questionnaire");
+    return cross;
 }
 
 }  // namespace otklik

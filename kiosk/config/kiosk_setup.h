@@ -31,4 +31,9 @@ struct KioskSetupLoad {
 // (the other paths come from it).
 KioskSetupLoad loadKioskSetup(const std::string& configPath, const DeviceConfig& defaults);
 
+// The cross-checks between a questionnaire and the device config (every language on the
+// buttons must be one of the questionnaire's), for the one on disk at start and for one from
+// the hub alike. `source` names the questionnaire in the problems.
+Problems checkQuestionnaireFits(const Questionnaire& questionnaire, const DeviceConfig& config, const std::string& source);
+
 }  // namespace otklik

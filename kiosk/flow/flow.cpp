@@ -19,11 +19,22 @@ const char* screenName(Screen screen) {
     return "unknown";
 }
 
-Flow::Flow(const Questionnaire& questionnaire, Settings settings)
-    : questionnaire_(questionnaire), settings_(std::move(settings)), text_(layoutsFor(settings_.languages)) {
+Flow::Flow(Questionnaire questionnaire, Settings settings)
+    : questionnaire_(std::move(questionnaire)), settings_(std::move(settings)), text_(layoutsFor(settings_.languages)) {
     assert(!settings_.languages.empty() && "Flow needs at least one language; the config check guarantees it");
     language_ = settings_.languages.front();
     text_.reset(language_);
+}
+
+bool Flow::atRest() const {
+    return screen_ == Screen::Idle && !open_ && !finished_ && !waitingForStore_ && !ackUntilMs_;
+}
+
+bool Flow::replaceQuestionnaire(Questionnaire questionnaire) {
+    if (!atRest()) return false;
+    questionnaire_ = std::move(questionnaire);
+    bump();
+    return true;
 }
 
 // ---- conditions and order ----

@@ -48,7 +48,15 @@ enum class Forward {
 
 class Flow {
 public:
-    Flow(const Questionnaire& questionnaire, Settings settings);
+    Flow(Questionnaire questionnaire, Settings settings);
+
+    // --- a new questionnaire, between visitors only ---
+    // No visitor is busy: the idle screen with no response open, unsaved or being acknowledged.
+    [[nodiscard]] bool atRest() const;
+    // Swaps the questionnaire when atRest(), so every response is answered and recorded under
+    // one questionnaire version; false (nothing changes) otherwise. The device config's
+    // languages must all be in it (the caller checks, as at start-up).
+    bool replaceQuestionnaire(Questionnaire questionnaire);
 
     // --- visitor actions (each counts as a touch for the idle timeout) ---
     void rate(int value, Instant now);                      // a face on the idle screen
@@ -112,7 +120,7 @@ private:
     bool acceptsInput() const { return !waitingForStore_ && screen_ != Screen::Unavailable; }
     void bump() { ++revision_; }
 
-    const Questionnaire& questionnaire_;
+    Questionnaire questionnaire_;         // owned: replaced between visitors
     Settings settings_;
     Screen screen_ = Screen::Idle;
     std::string language_;

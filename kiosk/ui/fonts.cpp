@@ -25,6 +25,9 @@ bool Fonts::build(const FontSizes& sizes, const std::vector<std::string>& texts,
         }
     }
     ImGuiIO& io = ImGui::GetIO();
+    // A rebuild (a new questionnaire may need new glyphs) starts from an empty atlas; the old
+    // fonts point into ranges_, which is rebuilt below.
+    io.Fonts->Clear();
     ImFontGlyphRangesBuilder builder;
     builder.AddRanges(io.Fonts->GetGlyphRangesDefault());  // printable ASCII for ids, numbers, URLs
     for (const auto& text : texts) builder.AddText(text.c_str());

@@ -93,7 +93,7 @@ const Theme& highContrastTheme() {
         .faces = {0xFF6B6B, 0xFFA94D, 0xFFE14D, 0xA9E34B, 0x51CF66},
         .success = 0x51CF66,
         .warning = 0xFFA94D,
-        .danger = 0xB3261E,
+        .danger = 0x8B0000,  // darker: white on it reaches 7:1 (AAA)
         .dangerText = 0xFFFFFF,
         .borderWidthMm = 1.0f,
     };

@@ -200,6 +200,24 @@ sqlite::Error Outbox::saveSyncRecord(const SyncRecord& record) {
     });
 }
 
+std::optional<ClockEstimate> Outbox::clockEstimate() {
+    return call<std::optional<ClockEstimate>>([](OutboxStore* store, sqlite::Error& error) -> std::optional<ClockEstimate> {
+        if (!store) return std::nullopt;
+        auto estimate = store->clockEstimate(error);
+        if (error) return std::nullopt;
+        return estimate;
+    });
+}
+
+sqlite::Error Outbox::saveClockEstimate(const ClockEstimate& estimate) {
+    return call<sqlite::Error>([&](OutboxStore* store, sqlite::Error& error) {
+        if (!store) return error;
+        error = store->saveClockEstimate(estimate);
+        if (!error) ++commitsSinceCheckpoint_;
+        return error;
+    });
+}
+
 OutboxSummary Outbox::summary() {
     return call<OutboxSummary>([](OutboxStore* store, sqlite::Error& error) {
         return store ? store->summary(error) : OutboxSummary{};

@@ -44,6 +44,9 @@ public:
     // The uploader's persisted record; nullopt while storage fails.
     [[nodiscard]] std::optional<SyncRecord> syncRecord();
     [[nodiscard]] sqlite::Error saveSyncRecord(const SyncRecord& record);
+    // The persisted hub clock offset; nullopt if none or while storage fails.
+    [[nodiscard]] std::optional<ClockEstimate> clockEstimate();
+    [[nodiscard]] sqlite::Error saveClockEstimate(const ClockEstimate& estimate);
     [[nodiscard]] OutboxSummary summary();
     // The last storage failure, if storage is failing now.
     [[nodiscard]] std::optional<sqlite::Error> failing() const;

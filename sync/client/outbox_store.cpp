@@ -99,10 +99,44 @@ const char* kHighestSeq =
     "SELECT MAX(COALESCE((SELECT MAX(seq) FROM responses), 0), COALESCE((SELECT value FROM meta WHERE key = 'seq_floor'), 0))";
 const std::string kNextSeq = std::string(kHighestSeq) + " + 1";
 
-// Forward migrations: entry i takes a database from version i to i + 1.
-const char* kMigrations[] = {kSchemaV1, kSchemaV2};
+// Version 3: the hub clock offset. Each response keeps the offset it was stamped with (sent
+// to the hub, shown by export); sync_status keeps the last estimate, so a restarted terminal
+// stamps correctly before its first exchange. Columns are added by kAddedColumns (SQLite has
+// no ADD COLUMN IF NOT EXISTS), so a file set back by hand upgrades again cleanly here too.
+const char* kSchemaV3 = "";
+
+struct AddedColumn {
+    int version;  // the schema version whose migration adds it
+    const char* table;
+    const char* column;
+    const char* declaration;
+};
+const AddedColumn kAddedColumns[] = {
+    {3, "responses", "clock_offset_ms", "INTEGER"},
+    {3, "sync_status", "clock_offset_ms", "INTEGER"},
+    {3, "sync_status", "clock_uncertainty_ms", "INTEGER"},
+    {3, "sync_status", "clock_measured_at_ms", "INTEGER"},
+};
+
+// Forward migrations: entry i takes a database from version i to i + 1 (its SQL, then the
+// kAddedColumns of version i + 1 that are missing).
+const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == OutboxStore::kSchemaVersion,
               "one migration per schema version");
+
+// The SQL taking a database from `version` to the next one.
+std::optional<std::string> migrationSql(sqlite::Db& db, int64_t version, Error& error) {
+    std::string sql = kMigrations[version];
+    for (const AddedColumn& added : kAddedColumns) {
+        if (added.version != version + 1) continue;
+        auto present = db.queryInt(std::string("SELECT COUNT(*) FROM pragma_table_info('") + added.table + "') WHERE name = '" +
+                                       added.column + "'",
+                                   error);
+        if (!present) return std::nullopt;
+        if (*present == 0) sql += std::string("ALTER TABLE ") + added.table + " ADD COLUMN " + added.column + " " + added.declaration + ";";
+    }
+    return sql;
+}
 
 int64_t readSeqFile(const fs::path& path) {
     std::ifstream in(path);
@@ -159,12 +193,17 @@ bool quickCheckOk(sqlite::Db& db, Error& error) {
     return result && *result == "ok";
 }
 
-const char* kColumns =
-    "seq, id, terminal_id, questionnaire_id, questionnaire_version, service, channel, language, started_at_ms, "
-    "completed_at_ms, started_mono_ms, completed_mono_ms, boot_id, answers, status, presses, flags, state, "
-    "state_reason, stored_at_ms";
+// The columns readRow() reads. A file from before version 3 (read by export/status while the
+// kiosk that would migrate it has not run yet) has no clock offset: NULL stands in.
+std::string columns(int64_t schemaVersion) {
+    return std::string(
+               "seq, id, terminal_id, questionnaire_id, questionnaire_version, service, channel, language, started_at_ms, "
+               "completed_at_ms, started_mono_ms, completed_mono_ms, boot_id, answers, status, presses, flags, state, "
+               "state_reason, stored_at_ms, ") +
+           (schemaVersion >= 3 ? "clock_offset_ms" : "NULL");
+}
 
-// A row selected with kColumns back into a response.
+// A row selected with columns() back into a response.
 std::optional<StoredResponse> readRow(const sqlite::Statement& s, std::string& error) {
     nlohmann::json j;
     try {
@@ -185,6 +224,7 @@ std::optional<StoredResponse> readRow(const sqlite::Statement& s, std::string& e
              {"status", s.columnText(14)},
              {"presses", s.columnInt(15)},
              {"flags", nlohmann::json::parse(s.columnText(16))}};
+        if (!s.columnIsNull(20)) j["clock_offset_ms"] = s.columnInt(20);
     } catch (const nlohmann::json::exception& e) {
         error = std::string("stored JSON unreadable: ") + e.what();
         return std::nullopt;
@@ -282,7 +322,9 @@ std::unique_ptr<OutboxStore> OutboxStore::open(const OutboxSettings& settings, i
     auto version = db->queryInt("PRAGMA user_version", error);
     if (!version) return nullptr;
     for (int64_t v = *version; v < kSchemaVersion; ++v) {
-        std::string sql = std::string("BEGIN IMMEDIATE;") + kMigrations[v] + "PRAGMA user_version = " + std::to_string(v + 1) + ";COMMIT;";
+        auto migration = migrationSql(*db, v, error);
+        if (!migration) return nullptr;
+        std::string sql = std::string("BEGIN IMMEDIATE;") + *migration + "PRAGMA user_version = " + std::to_string(v + 1) + ";COMMIT;";
         if ((error = db->exec(sql))) {
             (void)db->exec("ROLLBACK");
             return nullptr;
@@ -355,7 +397,9 @@ std::unique_ptr<OutboxStore> OutboxStore::openReadOnly(const std::string& dataDi
         return nullptr;
     }
     (void)db->exec("PRAGMA busy_timeout = 5000");
-    return std::unique_ptr<OutboxStore>(new OutboxStore(std::move(db), OutboxSettings{dataDir, "", 0, 0, 0}, path));
+    std::unique_ptr<OutboxStore> store(new OutboxStore(std::move(db), OutboxSettings{dataDir, "", 0, 0, 0}, path));
+    store->schemaVersion_ = *version;
+    return store;
 }
 
 Error OutboxStore::prepareStatements() {
@@ -367,8 +411,8 @@ Error OutboxStore::prepareStatements() {
     insert_ = db_->prepare(
         "INSERT INTO responses (seq, id, terminal_id, questionnaire_id, questionnaire_version, service, channel, language, "
         "started_at_ms, completed_at_ms, started_mono_ms, completed_mono_ms, boot_id, answers, comment, status, presses, "
-        "flags, state, state_changed_at_ms, stored_at_ms) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, 'pending', ?19, ?19)",
+        "flags, state, state_changed_at_ms, stored_at_ms, clock_offset_ms) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, 'pending', ?19, ?19, ?20)",
         error);
     return error;
 }
@@ -400,6 +444,8 @@ std::optional<int64_t> OutboxStore::insert(const Response& r, int64_t nowMs, Err
     insert_->bind(11, r.startedMonoMs).bind(12, r.completedMonoMs).bind(13, r.bootId).bind(14, answersToJson(r.answers).dump());
     insert_->bind(15, r.comment()).bind(16, toString(r.status)).bind(17, static_cast<int64_t>(r.presses));
     insert_->bind(18, flagsToJson(r).dump()).bind(19, nowMs);
+    if (r.clockOffsetMs) insert_->bind(20, *r.clockOffsetMs);
+    else insert_->bindNull(20);
     if (Error e = insert_->run()) {
         if (e.code == 2067 /* SQLITE_CONSTRAINT_UNIQUE */) {
             // Stored before (a retry after an unclear failure): report the seq it already has.
@@ -456,7 +502,7 @@ std::optional<DeliveryState> OutboxStore::stateOf(int64_t seq, Error& error) {
 
 std::vector<StoredResponse> OutboxStore::pending(int limit, Error& error) {
     std::vector<StoredResponse> out;
-    auto s = db_->prepare(std::string("SELECT ") + kColumns + " FROM responses WHERE state = 'pending' ORDER BY seq LIMIT ?1", error);
+    auto s = db_->prepare("SELECT " + columns(schemaVersion_) + " FROM responses WHERE state = 'pending' ORDER BY seq LIMIT ?1", error);
     if (!s) return out;
     s->bind(1, static_cast<int64_t>(limit));
     while (s->step()) {
@@ -469,7 +515,7 @@ std::vector<StoredResponse> OutboxStore::pending(int limit, Error& error) {
 
 Error OutboxStore::forEach(std::optional<DeliveryState> state, const std::function<void(const StoredResponse&)>& row) {
     Error error;
-    std::string sql = std::string("SELECT ") + kColumns + " FROM responses" + (state ? " WHERE state = ?1" : "") + " ORDER BY seq";
+    std::string sql = "SELECT " + columns(schemaVersion_) + " FROM responses" + (state ? " WHERE state = ?1" : "") + " ORDER BY seq";
     auto s = db_->prepare(sql, error);
     if (!s) return error;
     if (state) s->bind(1, toString(*state));
@@ -518,8 +564,10 @@ SyncRecord OutboxStore::syncRecord(Error& error) {
 Error OutboxStore::saveSyncRecord(const SyncRecord& record) {
     Error error;
     auto s = db_->prepare(
-        "INSERT OR REPLACE INTO sync_status (id, last_success_ms, last_error, last_error_ms, hub_high_water_seq, gap_seq) "
-        "VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO sync_status (id, last_success_ms, last_error, last_error_ms, hub_high_water_seq, gap_seq) "
+        "VALUES (1, ?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET last_success_ms = excluded.last_success_ms, "
+        "last_error = excluded.last_error, last_error_ms = excluded.last_error_ms, "
+        "hub_high_water_seq = excluded.hub_high_water_seq, gap_seq = excluded.gap_seq",  // leaves the clock columns alone
         error);
     if (!s) return error;
     auto bindOptional = [&](int index, const std::optional<int64_t>& value) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sync/client/clock_offset.h"
 #include "sync/client/sqlite_db.h"
 #include "sync/protocol/response.h"
 
@@ -71,7 +72,7 @@ struct OutboxSettings {
 
 class OutboxStore {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
     static constexpr const char* kFileName = "outbox.db";
 
     // Opens or creates <dataDir>/outbox.db: WAL, synchronous=FULL, quick_check. A corrupt file
@@ -99,6 +100,10 @@ public:
     // The uploader's record; empty in a database from before schema version 2. Works read-only.
     [[nodiscard]] SyncRecord syncRecord(sqlite::Error& error);
     [[nodiscard]] sqlite::Error saveSyncRecord(const SyncRecord& record);
+    // The last persisted hub clock offset (outbox_clock.cpp); nullopt if never measured or the
+    // file is from before schema version 3. Works read-only.
+    [[nodiscard]] std::optional<ClockEstimate> clockEstimate(sqlite::Error& error);
+    [[nodiscard]] sqlite::Error saveClockEstimate(const ClockEstimate& estimate);
     [[nodiscard]] sqlite::Error recordEvent(int64_t atMs, const std::string& kind, const std::string& detail);
     // Deletes at most `batch` delivered responses older than the retention (or, over budget,
     // the oldest delivered ones). Returns how many went; pending ones are never touched.
@@ -122,6 +127,7 @@ private:
     std::string path_;
     std::optional<StorageEvent> recovery_;
     int64_t seqCeiling_ = 0;  // sequence numbers reserved in the side file (see outbox_store.cpp)
+    int64_t schemaVersion_ = kSchemaVersion;  // below it only when an older file is read read-only
     std::unique_ptr<sqlite::Statement> nextSeq_, insert_, begin_, commit_, rollback_;
 };
 

@@ -24,6 +24,8 @@ const std::vector<std::string>& exportColumns() {
         "id",         "seq",          "terminal_id", "centre",     "questionnaire_id", "questionnaire_version",
         "service",    "channel",      "language",    "status",     "started_at",       "completed_at",
         "received_at", "presses",     "flags",       "answers",    "comment",
+        // Added later; new columns go last so existing readers keep their positions.
+        "clock_offset_ms", "completed_at_corrected",
     };
     return columns;
 }
@@ -77,6 +79,10 @@ ordered_json exportObject(const StoredRow& row) {
     if (auto it = body.find("answers"); it != body.end() && it->is_object()) answers = *it;
     auto started = intField(body, "started_at_ms");
     auto presses = intField(body, "presses");
+    // Plain variables rather than an optional: GCC 12 warns (wrongly) that one may be unset.
+    const auto offsetField = intField(body, "clock_offset_ms");
+    const bool offsetKnown = offsetField.has_value() && *offsetField <= kMaxClockOffsetMs && *offsetField >= -kMaxClockOffsetMs;
+    const int64_t offsetMs = offsetKnown ? *offsetField : 0;
 
     ordered_json out;
     out["id"] = row.id;
@@ -96,6 +102,10 @@ ordered_json exportObject(const StoredRow& row) {
     out["flags"] = flags;
     out["answers"] = answers;
     out["comment"] = commentOf(body);
+    out["clock_offset_ms"] = offsetKnown ? json(offsetMs) : json(nullptr);
+    // The terminal's time when its offset was not known (clock_offset_ms is null then):
+    // terminals normally keep good time, and an always-filled column sorts and groups.
+    out["completed_at_corrected"] = formatUtc(row.completedAtMs + offsetMs);
     if (!bodyError.empty()) out["body_error"] = bodyError;
     return out;
 }
@@ -140,6 +150,7 @@ void ExportWriter::row(const StoredRow& row) {
     for (size_t i = 0; i < columns.size(); ++i) {
         if (i) out_ << ',';
         const ordered_json& value = object.at(columns[i]);
+        if (value.is_null()) continue;  // unknown: an empty cell
         if (value.is_string()) out_ << csvCell(value.get_ref<const std::string&>());
         else if (value.is_number_integer()) out_ << value.get<int64_t>();
         else out_ << csvCell(compact(value));

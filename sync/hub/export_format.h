@@ -35,7 +35,10 @@ std::optional<ExportFormat> exportFormatFromString(std::string_view name);
 
 // The fixed fields, in column order (CSV header and JSONL key order):
 // id, seq, terminal_id, centre, questionnaire_id, questionnaire_version, service, channel,
-// language, status, started_at, completed_at, received_at, presses, flags, answers, comment.
+// language, status, started_at, completed_at, received_at, presses, flags, answers, comment,
+// clock_offset_ms (hub − terminal clock when the response was completed; null / empty cell
+// when the terminal did not know it), completed_at_corrected (completed_at + clock_offset_ms,
+// or completed_at when the offset is unknown).
 const std::vector<std::string>& exportColumns();
 
 // One response as an export object, keys in column order. Where the row comes from (id, seq, terminal_id, centre,

@@ -2,6 +2,7 @@
 #include "hub_commands.h"
 
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
@@ -48,6 +49,43 @@ bool readFile(const std::string& path, std::string& text) {
     }
     text = std::move(*content);
     return true;
+}
+
+// TEST ONLY: OTKLIK_HUB_TEST_CLOCK_SHIFT_MS=N makes `serve` run N ms ahead of the real clock
+// (negative: behind), in its API answers and its Date header alike, so integration tests can
+// give the terminal a clock that is "wrong" without touching the machine's. Never set it on a
+// real hub: every received_at and heartbeat time would be off by as much.
+class ShiftedClock final : public Clock {
+public:
+    explicit ShiftedClock(int64_t shiftMs) : shiftMs_(shiftMs) {}
+    [[nodiscard]] int64_t monoMs() const override { return real_.monoMs(); }
+    [[nodiscard]] int64_t wallMs() const override { return real_.wallMs() + shiftMs_; }
+
+private:
+    SystemClock real_;
+    int64_t shiftMs_;
+};
+
+int64_t testClockShiftMs() {
+    const char* text = std::getenv("OTKLIK_HUB_TEST_CLOCK_SHIFT_MS");
+    if (!text || !*text) return 0;
+    char* end = nullptr;
+    long long value = std::strtoll(text, &end, 10);
+    if (*end != '\0') {
+        std::fprintf(stderr, "otklik-hub: OTKLIK_HUB_TEST_CLOCK_SHIFT_MS=\"%s\" is not a whole number of milliseconds; ignored\n", text);
+        return 0;
+    }
+    return value;
+}
+
+// An HTTP Date (IMF-fixdate) for the shifted clock; the hub runs in the C locale.
+std::string httpDate(int64_t unixMs) {
+    time_t seconds = static_cast<time_t>(unixMs / 1000);
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    char buffer[40];
+    std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    return buffer;
 }
 
 std::string ageText(std::optional<int64_t> atMs, int64_t nowMs) {
@@ -122,13 +160,22 @@ int serve(const ServeOptions& o) {
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
-    SystemClock clock;
+    const int64_t clockShiftMs = testClockShiftMs();
+    ShiftedClock clock(clockShiftMs);
+    if (clockShiftMs != 0)
+        log::warning("hub: TEST ONLY: the clock is shifted by " + std::to_string(clockShiftMs) +
+                     " ms (OTKLIK_HUB_TEST_CLOCK_SHIFT_MS); never on a real hub");
     ApiSettings settings;
     settings.rateLimitPerSecond = o.rateLimit;
     HubApi api(*store, clock, settings);
     std::unique_ptr<HttpServer> http;
     try {
-        http = std::make_unique<HttpServer>(server, [&api](const HttpRequest& r) { return api.handle(r); });
+        http = std::make_unique<HttpServer>(server, [&api, &clock, clockShiftMs](const HttpRequest& r) {
+            HttpReply reply = api.handle(r);
+            // libmicrohttpd writes the real time unless the reply has a Date of its own.
+            if (clockShiftMs != 0) reply.headers.emplace_back("Date", httpDate(clock.wallMs()));
+            return reply;
+        });
     } catch (const std::exception& e) {
         std::fprintf(stderr, "otklik-hub: %s\n", e.what());
         return kFailed;
@@ -174,6 +221,10 @@ int terminalList(const std::string& db, bool asJson) {
         if (asJson) {
             nlohmann::json j{{"id", t.id},          {"centre", t.centre},           {"revoked", t.revokedAtMs.has_value()},
                              {"high_water_seq", t.highWaterSeq}, {"max_seq", t.maxSeq}, {"last_seen_ms", t.lastSeenMs ? nlohmann::json(*t.lastSeenMs) : nullptr}};
+            // From the last heartbeat.
+            j["clock_offset_ms"] = t.clockOffsetMs ? nlohmann::json(*t.clockOffsetMs) : nullptr;
+            j["version"] = t.version;
+            j["reported_unsent"] = t.reportedUnsent ? nlohmann::json(*t.reportedUnsent) : nullptr;
             std::printf("%s\n", j.dump().c_str());
         } else {
             std::printf("%-24s %-28s %-9s %-16s %10lld %10lld\n", t.id.c_str(), t.centre.c_str(), t.revokedAtMs ? "revoked" : "active",

@@ -1,11 +1,13 @@
-// Whole-file reading with errors in words.
+// Whole-file reading and durable replacement, with errors in words.
 #include "file_io.h"
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace otklik {
 
@@ -32,6 +34,55 @@ std::optional<std::string> readWholeFile(const std::string& path, std::string& e
     std::ostringstream buffer;
     buffer << in.rdbuf();
     return buffer.str();
+}
+
+namespace {
+
+std::string folderOf(const std::string& path) {
+    auto slash = path.find_last_of('/');
+    if (slash == std::string::npos) return ".";
+    return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+bool writeAll(int fd, const std::string& bytes) {
+    size_t done = 0;
+    while (done < bytes.size()) {
+        ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        done += static_cast<size_t>(n);
+    }
+    return true;
+}
+
+}  // namespace
+
+bool writeFileDurably(const std::string& path, const std::string& bytes, std::string& error) {
+    const std::string temp = path + ".tmp";
+    auto failed = [&](const std::string& what) {
+        error = what + ": " + std::strerror(errno) + " (is the disk full or read-only?)";
+        ::unlink(temp.c_str());
+        return false;
+    };
+    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return failed("cannot create " + temp);
+    // The data must be on disk before the rename makes it the file: otherwise a power cut
+    // could leave the new name pointing at an empty or partial file.
+    if (!writeAll(fd, bytes) || ::fsync(fd) != 0) {
+        int saved = errno;
+        ::close(fd);
+        errno = saved;
+        return failed("cannot write " + temp);
+    }
+    if (::close(fd) != 0) return failed("cannot write " + temp);
+    if (::rename(temp.c_str(), path.c_str()) != 0) return failed("cannot rename " + temp + " to " + path);
+    // The rename itself lives in the folder: sync it so the new name survives a power cut.
+    int dir = ::open(folderOf(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir >= 0) {
+        ::fsync(dir);
+        ::close(dir);
+    }
+    return true;
 }
 
 }  // namespace otklik

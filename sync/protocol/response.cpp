@@ -85,7 +85,7 @@ json flagsToJson(const Response& r) {
 json toJson(const Response& r) {
     json flags = flagsToJson(r);
     json answers = answersToJson(r.answers);
-    return json{
+    json j{
         {"id", r.id},
         {"seq", r.seq},
         {"terminal_id", r.terminalId},
@@ -107,6 +107,9 @@ json toJson(const Response& r) {
         {"answers", answers},
         {"comment", r.comment()},
     };
+    // Absent, not null, when unknown: older terminals never sent it, and readers treat both alike.
+    if (r.clockOffsetMs) j["clock_offset_ms"] = *r.clockOffsetMs;
+    return j;
 }
 
 std::optional<Response> responseFromJson(const json& j, std::string& error) {
@@ -167,6 +170,15 @@ std::optional<Response> responseFromJson(const json& j, std::string& error) {
         return std::nullopt;
     }
     r.presses = static_cast<int>(presses);
+    if (auto offsetField = j.find("clock_offset_ms"); offsetField != j.end() && !offsetField->is_null()) {
+        int64_t offset = 0;
+        if (!num("clock_offset_ms", offset, true)) return std::nullopt;
+        if (offset > kMaxClockOffsetMs || offset < -kMaxClockOffsetMs) {
+            error = "\"clock_offset_ms\" is beyond any clock error (more than 10^15 ms)";
+            return std::nullopt;
+        }
+        r.clockOffsetMs = offset;
+    }
     if (auto flags = j.find("flags"); flags != j.end()) {
         if (!flags->is_array()) {
             error = "\"flags\" must be a list";

@@ -46,6 +46,9 @@ struct Response {
     bool repeated = false;            // presses > 1 within the repeat interval
     bool clockSuspect = false;        // wall clock known to be far off when answered
     bool largeText = false;           // visitor switched to the large high-contrast mode
+    // Hub clock minus terminal clock as the terminal knew it when the response was completed
+    // (completedAtMs + this = the hub's time); nullopt when it was not known yet.
+    std::optional<int64_t> clockOffsetMs;
 
     // Text answers joined, for listing and search.
     [[nodiscard]] std::string comment() const;
@@ -63,5 +66,9 @@ std::optional<Response> responseFromJson(const nlohmann::json& j, std::string& e
 
 // ISO 8601 UTC with milliseconds ("2026-11-22T07:45:23.120Z").
 std::string formatUtc(int64_t unixMs);
+
+// A clock offset larger than this (about 31,700 years) is refused as nonsense; it also keeps
+// completed_at + offset far from overflowing.
+constexpr int64_t kMaxClockOffsetMs = 1'000'000'000'000'000;
 
 }  // namespace otklik

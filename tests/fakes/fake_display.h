@@ -2,6 +2,7 @@
 // (how long it wanted to sleep, how many frames it presented).
 #pragma once
 
+#include <atomic>
 #include <deque>
 #include <vector>
 
@@ -21,6 +22,8 @@ public:
         return next();
     }
     void* uploadAlphaTexture(const unsigned char*, int, int) override { return &texture_; }
+    void releaseTexture(void*) override { ++released; }
+    void wake() override { ++wakes; }
     void present(const ImDrawData&) override { ++presented; }
     bool savePng(const std::string&, std::string& error) override {
         error = "the fake display has no pixels";
@@ -31,6 +34,8 @@ public:
     std::deque<DisplayEvents> script;
     std::vector<int> waits;  // timeout of every wait() call, -1 = forever
     int presented = 0;
+    int released = 0;             // textures freed (old font atlases)
+    std::atomic<int> wakes = 0;   // wake() calls, from any thread
 
 private:
     DisplayEvents next() {

@@ -2,6 +2,8 @@
 #include "tests/fakes/fake_hub_transport.h"
 
 #include <cctype>
+#include <cstdio>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
@@ -66,7 +68,43 @@ const char* toString(HubFault fault) {
     return "?";
 }
 
-FakeHubTransport::FakeHubTransport(std::string token) : token_(std::move(token)) {}
+FakeHubTransport::FakeHubTransport(std::string token) : token_(std::move(token)), configBody_(configBody("", "")) {}
+
+std::string FakeHubTransport::configBody(const std::string& questionnaireJson, const std::string& version, int heartbeatIntervalS) {
+    json questionnaire = questionnaireJson.empty() ? json(nullptr) : json::parse(questionnaireJson);
+    return json{{"terminal_id", "t-1"},
+                {"centre", "МФЦ"},
+                {"questionnaire", questionnaire},
+                {"questionnaire_version", version},
+                {"settings", {{"heartbeat_interval_s", heartbeatIntervalS}, {"batch_size", 200}, {"qr_token_window_s", 900}}}}
+        .dump();
+}
+
+void FakeHubTransport::serveConfig(std::string body, bool withEtag) {
+    std::lock_guard lock(mutex_);
+    configBody_ = std::move(body);
+    configEtag_ = withEtag;
+}
+
+HttpResult FakeHubTransport::configReply(const HttpRequest& request) {
+    if (headerOf(request, "Authorization") != "Bearer " + token_)
+        return errorReply(401, "unknown terminal token", "enrol the terminal again: `otklik-hub terminal add` prints a new token");
+    char tag[32];
+    std::snprintf(tag, sizeof tag, "\"%016zx\"", std::hash<std::string>{}(configBody_));
+    std::string match = headerOf(request, "If-None-Match");
+    if (configEtag_ && !match.empty() && match.find(tag) != std::string::npos) {
+        HttpResult notModified;
+        notModified.status = 304;
+        notModified.headers = {{"etag", tag}};
+        return notModified;
+    }
+    HttpResult result;
+    result.status = 200;
+    result.headers = {{"content-type", "application/json"}};
+    if (configEtag_) result.headers.emplace_back("etag", tag);
+    result.body = configBody_;
+    return result;
+}
 
 void FakeHubTransport::failAt(int nth, HubFault fault, int times) {
     std::lock_guard lock(mutex_);
@@ -153,6 +191,8 @@ HttpResult FakeHubTransport::send(const HttpRequest& request) {
     std::lock_guard lock(mutex_);
     HubCall call;
     call.body = request.body;
+    call.method = request.method;
+    call.ifNoneMatch = headerOf(request, "If-None-Match");
     const int number = static_cast<int>(calls_.size()) + 1;
     // The ids are read for the test's bookkeeping whatever happens to the call.
     std::string inflated;
@@ -205,6 +245,7 @@ HttpResult FakeHubTransport::send(const HttpRequest& request) {
 }
 
 HttpResult FakeHubTransport::handle(const HttpRequest& request) {
+    if (request.method == "GET" && ends(request.url, "/api/v1/config")) return configReply(request);
     if (request.method != "POST" || !ends(request.url, "/api/v1/responses:batch"))
         return errorReply(404, "no such route: " + request.method + " " + request.url, "see docs/api/openapi.yaml");
     if (headerOf(request, "Authorization") != "Bearer " + token_)

@@ -1,6 +1,6 @@
 // An otklik-hub in memory behind the HttpTransport seam: POST /api/v1/responses:batch with the
 // hub's rules (gunzip, bearer token, each response stored once by id, per-item stored /
-// duplicate / rejected, high_water_seq), plus a fault plan that fails chosen calls the ways a
+// duplicate / rejected, high_water_seq), GET /api/v1/config with ETag / If-None-Match, plus a fault plan that fails chosen calls the ways a
 // real network and hub fail — including storing a batch and then losing the reply.
 // Thread-safe, so a test can watch while an Uploader's thread calls it.
 #pragma once
@@ -41,6 +41,8 @@ struct HubCall {
     std::string body;               // as received (gzip)
     std::optional<HubFault> fault;  // injected on this call
     int status = 0;                 // answered; 0 when no reply was given
+    std::string method;             // "POST", "GET"
+    std::string ifNoneMatch;        // the If-None-Match header sent, if any
 };
 
 class FakeHubTransport final : public HttpTransport {
@@ -61,6 +63,11 @@ public:
     void setMaxBodyBytes(std::size_t bytes);                   // a larger inflated body: 413
     void setRetryAfterSeconds(int seconds);                    // sent with 503 and 429 (default 5)
     void forget(int64_t seq);                                  // lose a stored response (a hub restored from a backup)
+    // GET /api/v1/config answers with this body (default: no questionnaire, the hub's default
+    // settings) and an ETag made from it (none when withEtag is false); If-None-Match → 304.
+    void serveConfig(std::string body, bool withEtag = true);
+    // A config body as the real hub builds it; questionnaireJson "" = none assigned.
+    static std::string configBody(const std::string& questionnaireJson, const std::string& version, int heartbeatIntervalS = 300);
 
     [[nodiscard]] std::vector<HubCall> calls() const;
     // id -> the response as stored (the JSON object received).
@@ -72,6 +79,7 @@ public:
 
 private:
     HttpResult handle(const HttpRequest& request);  // the hub proper, mutex_ held
+    HttpResult configReply(const HttpRequest& request);  // mutex_ held
     int64_t highWaterLocked() const;
 
     mutable std::mutex mutex_;
@@ -86,6 +94,8 @@ private:
     std::map<int64_t, std::string> seqs_;        // seq -> id
     std::map<std::string, int> storeCounts_;
     int duplicates_ = 0;
+    std::string configBody_;
+    bool configEtag_ = true;
 };
 
 }  // namespace otklik::fakes

@@ -246,3 +246,37 @@ TEST(Uuid, Recognition) {
     EXPECT_FALSE(isUuid("{19ab1c2-7a1e-7c3d-9a4f-0b1c2d3e4f50"));
     EXPECT_FALSE(isUuid(""));
 }
+
+TEST(ResponseJson, ClockOffsetRoundTripsAndIsAbsentWhenUnknown) {
+    Response r = fullResponse();
+    EXPECT_FALSE(toJson(r).contains("clock_offset_ms")) << "unknown: absent, as older terminals send it";
+    std::string error;
+    EXPECT_EQ(responseFromJson(toJson(r), error), r) << error;
+
+    for (int64_t offset : {int64_t{0}, int64_t{-3'600'000}, int64_t{600'250}, kMaxClockOffsetMs}) {
+        r.clockOffsetMs = offset;
+        r.clockSuspect = offset > 120'000;
+        nlohmann::json j = toJson(r);
+        EXPECT_EQ(j["clock_offset_ms"], offset);
+        auto back = responseFromJson(j, error);
+        ASSERT_TRUE(back) << error;
+        EXPECT_EQ(*back, r);
+        EXPECT_EQ(toJson(*back).dump(), j.dump()) << "the same bytes again: a retry stays a duplicate at the hub";
+    }
+}
+
+TEST(ResponseJson, ClockOffsetNullIsUnknownAndNonsenseIsRefused) {
+    nlohmann::json j = toJson(fullResponse());
+    std::string error;
+    j["clock_offset_ms"] = nullptr;
+    auto unknown = responseFromJson(j, error);
+    ASSERT_TRUE(unknown) << error;
+    EXPECT_FALSE(unknown->clockOffsetMs);
+    for (nlohmann::json bad : {nlohmann::json("600000"), nlohmann::json(1.5), nlohmann::json(kMaxClockOffsetMs + 1),
+                               nlohmann::json(-kMaxClockOffsetMs - 1), nlohmann::json(UINT64_MAX)}) {
+        j["clock_offset_ms"] = bad;
+        error.clear();
+        EXPECT_FALSE(responseFromJson(j, error)) << bad.dump();
+        EXPECT_NE(error.find("clock_offset_ms"), std::string::npos) << error;
+    }
+}

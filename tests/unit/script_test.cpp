@@ -21,8 +21,8 @@ struct BadLine {
 
 const BadLine kBadLines[] = {
     {"unknown_verb", "tap rate.2\nclick nav.next\n",
-     "s.txt:2: unknown step \"click\"; use tap ID, wait MS, shot FILE.png, tree FILE.json or expect SCREEN"},
-    {"verb_in_capitals", "TAP rate.2", "s.txt:1: unknown step \"TAP\"; use tap ID, wait MS, shot FILE.png, tree FILE.json or expect SCREEN"},
+     "s.txt:2: unknown step \"click\"; use tap ID, wait MS, shot FILE.png, tree FILE.json, expect SCREEN or wait-config MS"},
+    {"verb_in_capitals", "TAP rate.2", "s.txt:1: unknown step \"TAP\"; use tap ID, wait MS, shot FILE.png, tree FILE.json, expect SCREEN or wait-config MS"},
     {"tap_without_id", "tap", "s.txt:1: \"tap\" needs an argument"},
     {"tap_only_comment", "tap # nothing", "s.txt:1: \"tap\" needs an argument"},
     {"two_arguments", "\n\ntap rate.2 rate.3", "s.txt:3: \"tap\" takes one argument, got \"rate.2 rate.3\""},
@@ -39,8 +39,10 @@ const BadLine kBadLines[] = {
     {"tree_not_json", "tree idle.txt", "s.txt:1: tree writes JSON: give a file name ending in .json"},
     {"tree_only_extension", "tree .json", "s.txt:1: tree writes JSON: give a file name ending in .json"},
     {"expect_unknown_screen", "expect welcome", "s.txt:1: unknown screen \"welcome\"; screens are idle, question, comment, thanks, unavailable"},
+    {"wait_config_without_ms", "wait-config", "s.txt:1: \"wait-config\" needs an argument"},
+    {"wait_config_word", "wait-config soon", "s.txt:1: wait-config needs milliseconds from 0 to 86400000, got \"soon\""},
     {"first_bad_line_wins", "tap a\nwait x\nshot y.jpg", "s.txt:2: wait needs milliseconds from 0 to 86400000, got \"x\""},
-    {"crlf_line_numbers", "tap a\r\n\r\nfly b\r\n", "s.txt:3: unknown step \"fly\"; use tap ID, wait MS, shot FILE.png, tree FILE.json or expect SCREEN"},
+    {"crlf_line_numbers", "tap a\r\n\r\nfly b\r\n", "s.txt:3: unknown step \"fly\"; use tap ID, wait MS, shot FILE.png, tree FILE.json, expect SCREEN or wait-config MS"},
 };
 
 std::ostream& operator<<(std::ostream& out, const BadLine& c) { return out << c.what; }
@@ -59,6 +61,14 @@ TEST_P(ScriptBadLine, GivesFileLineAndMessageAndNoSteps) {
 
 INSTANTIATE_TEST_SUITE_P(Lines, ScriptBadLine, ::testing::ValuesIn(kBadLines),
                          [](const ::testing::TestParamInfo<BadLine>& info) { return std::string(info.param.what); });
+
+TEST(Script, WaitConfigTakesMilliseconds) {
+    auto parse = parseScript("wait-config 20000\nexpect idle\n", "s.txt");
+    ASSERT_EQ(parse.error, "");
+    ASSERT_EQ(parse.steps.size(), 2u);
+    EXPECT_EQ(parse.steps[0].kind, Kind::WaitConfig);
+    EXPECT_EQ(parse.steps[0].ms, 20000);
+}
 
 TEST(Script, EveryStepKindWithCommentsAndBlankLines) {
     auto parse = parseScript(R"(# a walk through the visitor screens
