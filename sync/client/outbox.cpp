@@ -38,7 +38,7 @@ Outbox::~Outbox() {
 }
 
 template <typename Result>
-Result Outbox::call(std::function<Result(OutboxStore*, sqlite::Error&)> job) {
+std::future<Result> Outbox::post(std::function<Result(OutboxStore*, sqlite::Error&)> job) {
     auto task = std::make_shared<std::packaged_task<Result()>>([this, job = std::move(job)] {
         sqlite::Error error;
         OutboxStore* store = ensureOpen(error);
@@ -52,7 +52,7 @@ Result Outbox::call(std::function<Result(OutboxStore*, sqlite::Error&)> job) {
         jobs_.push_back([task] { (*task)(); });
     }
     wake_.notify_one();
-    return future.get();
+    return future;
 }
 
 void Outbox::run() {
@@ -152,9 +152,9 @@ StoreResult Outbox::store(const Response& response) {
     });
 }
 
-std::vector<StoredResponse> Outbox::pending(int limit) {
-    return call<std::vector<StoredResponse>>([limit](OutboxStore* store, sqlite::Error& error) {
-        return store ? store->pending(limit, error) : std::vector<StoredResponse>{};
+std::vector<StoredResponse> Outbox::pending(int limit, int64_t afterSeq) {
+    return call<std::vector<StoredResponse>>([limit, afterSeq](OutboxStore* store, sqlite::Error& error) {
+        return store ? store->pending(limit, error, afterSeq) : std::vector<StoredResponse>{};
     });
 }
 
@@ -167,7 +167,11 @@ sqlite::Error Outbox::setState(const std::string& id, DeliveryState state, const
 }
 
 sqlite::Error Outbox::setStates(const std::vector<StateChange>& changes, const std::optional<SyncRecord>& record) {
-    return call<sqlite::Error>([&](OutboxStore* store, sqlite::Error& error) {
+    return setStatesLater(changes, record).get();
+}
+
+std::future<sqlite::Error> Outbox::setStatesLater(std::vector<StateChange> changes, std::optional<SyncRecord> record) {
+    return post<sqlite::Error>([this, changes = std::move(changes), record = std::move(record)](OutboxStore* store, sqlite::Error& error) {
         if (!store) return error;
         error = store->setStates(changes, clock_.wallMs(), record);
         if (!error) ++commitsSinceCheckpoint_;

@@ -33,12 +33,16 @@ public:
     [[nodiscard]] std::string probe() override;
 
     // For the uploader and the health report.
-    // Up to `limit` pending responses, oldest (lowest seq) first; empty while storage fails.
-    [[nodiscard]] std::vector<StoredResponse> pending(int limit);
+    // Up to `limit` pending responses numbered above `afterSeq`, oldest (lowest seq) first;
+    // empty while storage fails.
+    [[nodiscard]] std::vector<StoredResponse> pending(int limit, int64_t afterSeq = 0);
     [[nodiscard]] sqlite::Error setState(const std::string& id, DeliveryState state, const std::string& reason);
     // A whole batch's outcome, and the uploader's record if given, in one transaction (one
     // fsync), all or none.
     [[nodiscard]] sqlite::Error setStates(const std::vector<StateChange>& changes, const std::optional<SyncRecord>& record = std::nullopt);
+    // The same, without waiting: the future tells how it went. Jobs run in order, so any call
+    // made after this one sees its outcome.
+    [[nodiscard]] std::future<sqlite::Error> setStatesLater(std::vector<StateChange> changes, std::optional<SyncRecord> record);
     // The state of the response numbered `seq`, if the outbox holds it.
     [[nodiscard]] std::optional<DeliveryState> stateOf(int64_t seq);
     // The uploader's persisted record; nullopt while storage fails.
@@ -53,8 +57,14 @@ public:
 
 private:
     // Runs `job` on the worker thread with the store (opened first if needed) and waits.
+    // Queues `job` for the worker thread (the store opened first if needed).
     template <typename Result>
-    Result call(std::function<Result(OutboxStore*, sqlite::Error&)> job);
+    std::future<Result> post(std::function<Result(OutboxStore*, sqlite::Error&)> job);
+    // post(), then waits for the result.
+    template <typename Result>
+    Result call(std::function<Result(OutboxStore*, sqlite::Error&)> job) {
+        return post<Result>(std::move(job)).get();
+    }
     void run();
     void housekeeping();  // pruning and checkpoints while the queue is empty
     OutboxStore* ensureOpen(sqlite::Error& error);

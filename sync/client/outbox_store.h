@@ -92,8 +92,8 @@ public:
     // The state of the response numbered `seq`; nullopt if there is none (never stored,
     // pruned, or lost with a damaged file) or on error.
     [[nodiscard]] std::optional<DeliveryState> stateOf(int64_t seq, sqlite::Error& error);
-    // Up to `limit` pending responses, oldest (lowest seq) first.
-    [[nodiscard]] std::vector<StoredResponse> pending(int limit, sqlite::Error& error);
+    // Up to `limit` pending responses numbered above `afterSeq`, oldest (lowest seq) first.
+    [[nodiscard]] std::vector<StoredResponse> pending(int limit, sqlite::Error& error, int64_t afterSeq = 0);
     // Calls `row` for each response in seq order, optionally only one state.
     [[nodiscard]] sqlite::Error forEach(std::optional<DeliveryState> state, const std::function<void(const StoredResponse&)>& row);
     [[nodiscard]] OutboxSummary summary(sqlite::Error& error);

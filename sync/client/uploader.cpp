@@ -203,6 +203,14 @@ AttemptResult Uploader::attempt() {
         for (size_t i = 0; same && i < head.size(); ++i) same = head[i].response.id == batch_->ids[i];
         if (!same) batch_.reset();
     }
+    bool prepared = false;
+    if (next_.valid()) {
+        Batch next = next_.get();
+        prepared = nextFollows_ && !batch_ && !next.ids.empty() && suspect_ == 0;
+        if (prepared) batch_ = std::move(next);
+        nextFollows_ = false;
+    }
+    if (!prepared) settleWrite();  // nothing to overlap it with
     if (!batch_) {
         int want = suspect_ > 0 ? std::clamp(probe_, 1, suspect_) : limit_;
         auto rows = outbox_.pending(want);
@@ -212,17 +220,11 @@ AttemptResult Uploader::attempt() {
             suspect_ = probe_ = 0;
             return planned({AttemptOutcome::Idle, settings_.idlePollMs, 0, 0});
         }
-        Batch batch;
-        json list = json::array();
-        for (const StoredResponse& row : rows) {
-            batch.ids.push_back(row.response.id);
-            batch.seqs.push_back(row.response.seq);
-            list.push_back(toJson(row.response));
-        }
-        // Text that is not UTF-8 (a damaged row) is sent with U+FFFD rather than stopping
-        // every delivery; the outbox keeps the original. Deterministic, so retries match.
-        batch.body = gzipCompress(json{{"responses", std::move(list)}}.dump(-1, ' ', false, json::error_handler_t::replace));
-        batch_ = std::move(batch);
+        batch_ = encode(rows);
+    }
+    // A full batch suggests more backlog: prepare the next one while this one travels.
+    if (suspect_ == 0 && static_cast<int>(batch_->ids.size()) == limit_) {
+        next_ = std::async(std::launch::async, [this, after = batch_->seqs.back(), limit = limit_] { return encode(outbox_.pending(limit, after)); });
     }
 
     HttpRequest request;
@@ -236,6 +238,7 @@ AttemptResult Uploader::attempt() {
     request.body = batch_->body;
     const int sent = static_cast<int>(batch_->ids.size());
     HttpResult result = transport_.send(request);
+    const bool written = settleWrite();
 
     AttemptResult outcome;
     const int64_t retryAfter = result.replied() ? retryAfterMs(result, settings_.maxRetryAfterMs) : 0;
@@ -284,7 +287,25 @@ AttemptResult Uploader::attempt() {
         outcome = fail("the hub answered " + std::to_string(result.status) + ": " + hubError(result, true) + hint, retryAfter, false);
     }
     outcome.sent = sent;
+    // The prepared batch follows on only from a batch resolved whole (every item now has its
+    // state, so the next pending ones are exactly those after it).
+    nextFollows_ = outcome.outcome == AttemptOutcome::Progress && !batch_ && written;
     return planned(outcome);
+}
+
+Uploader::Batch Uploader::encode(const std::vector<StoredResponse>& rows) {
+    Batch batch;
+    if (rows.empty()) return batch;
+    json list = json::array();
+    for (const StoredResponse& row : rows) {
+        batch.ids.push_back(row.response.id);
+        batch.seqs.push_back(row.response.seq);
+        list.push_back(toJson(row.response));
+    }
+    // Text that is not UTF-8 (a damaged row) is sent with U+FFFD rather than stopping
+    // every delivery; the outbox keeps the original. Deterministic, so retries match.
+    batch.body = gzipCompress(json{{"responses", std::move(list)}}.dump(-1, ' ', false, json::error_handler_t::replace));
+    return batch;
 }
 
 AttemptResult Uploader::resolve(const HttpResult& result) {
@@ -352,8 +373,13 @@ AttemptResult Uploader::resolve(const HttpResult& result) {
                          "They are still here: `otklik-kiosk export --state delivered` lists them for the hub's operator");
         record.gapSeq = gap;
     }
-    if (sqlite::Error error = outbox_.setStates(changes, record))
+    if (next_.valid()) {
+        // Draining a backlog: write while the next batch (prepared already) travels. Should
+        // the write fail, these responses stay pending and go once more (answered duplicate).
+        written_ = outbox_.setStatesLater(std::move(changes), record);
+    } else if (sqlite::Error error = outbox_.setStates(changes, record)) {
         return fail("the hub took a batch, but the outbox could not record it (" + error.message + "); it is sent again", 0, false);
+    }
 
     int failuresBefore = 0;
     {
@@ -368,13 +394,22 @@ AttemptResult Uploader::resolve(const HttpResult& result) {
     }
     for (const std::string& line : parked) log::warning("uploader: the hub rejected " + line + " — kept as rejected, not sent again");
     if (suspect_ > 0) {
-        suspect_ = std::max(0, suspect_ - static_cast<int>(changes.size()));
+        suspect_ = std::max(0, suspect_ - static_cast<int>(batch_->ids.size() - unanswered));
         probe_ = suspect_;
     }
     batch_.reset();
     if (unanswered > 0)
         return fail("the hub's reply left " + std::to_string(unanswered) + " responses of the batch unanswered; they are sent again", 0, false);
     return {AttemptOutcome::Progress, 0, 0, 0};
+}
+
+bool Uploader::settleWrite() {
+    if (!written_.valid()) return true;
+    sqlite::Error error = written_.get();
+    if (!error) return true;
+    log::warning("uploader: the outbox could not record what the hub took (" + error.message +
+                 "); those responses stay pending and go once more");
+    return false;
 }
 
 AttemptResult Uploader::rejectSingle(const std::string& reason) {

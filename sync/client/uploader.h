@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -116,9 +117,13 @@ private:
         std::string body;              // the gzip-compressed request body, re-sent unchanged
     };
 
+    // The request body for these responses (gzip JSON), with their ids and seqs.
+    static Batch encode(const std::vector<StoredResponse>& rows);
     void run();
     void loadRecord() const;
     AttemptResult resolve(const HttpResult& result);
+    // Waits for the outcome written in the background; false (and logged) if it failed.
+    bool settleWrite();
     AttemptResult rejectSingle(const std::string& reason);
     AttemptResult fail(const std::string& error, int64_t retryAfterMs, bool slow);
     AttemptResult planned(AttemptResult result);  // notes when the next attempt comes
@@ -134,6 +139,13 @@ private:
     // Attempt state, one attempt at a time (attemptMutex_).
     std::mutex attemptMutex_;
     std::optional<Batch> batch_;  // kept until the hub has answered it
+    // The batch after it, read and encoded while batch_ is in flight (a backlog drains at the
+    // pace of the network, not of the outbox plus the network). Used only if batch_ resolved
+    // whole; otherwise dropped, and the next attempt reads afresh.
+    std::future<Batch> next_;
+    bool nextFollows_ = false;
+    // While a backlog drains, a batch's outcome is written while the next batch travels.
+    std::future<sqlite::Error> written_;
     int limit_;                   // responses per batch now (413 halves it until the backlog is gone)
     int suspect_ = 0;             // a 400 culprit hides among this many responses at the head of the queue
     int probe_ = 0;               // how many of those to send next
