@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "platform/log.h"
+#include "platform/thread_priority.h"
 #include "sync/client/http_client.h"
 #include "sync/protocol/gzip.h"
 
@@ -94,7 +95,10 @@ void Uploader::start() {
     std::lock_guard lock(threadMutex_);
     if (thread_.joinable()) return;
     stopping_ = false;
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+        runThisThreadInTheBackground();
+        run();
+    });
 }
 
 void Uploader::stop() {
@@ -224,7 +228,10 @@ AttemptResult Uploader::attempt() {
     }
     // A full batch suggests more backlog: prepare the next one while this one travels.
     if (suspect_ == 0 && static_cast<int>(batch_->ids.size()) == limit_) {
-        next_ = std::async(std::launch::async, [this, after = batch_->seqs.back(), limit = limit_] { return encode(outbox_.pending(limit, after)); });
+        next_ = std::async(std::launch::async, [this, after = batch_->seqs.back(), limit = limit_] {
+            runThisThreadInTheBackground();
+            return encode(outbox_.pending(limit, after));
+        });
     }
 
     HttpRequest request;
