@@ -133,6 +133,14 @@ int run(const Options& o, std::chrono::steady_clock::time_point started) {
     if (delivery) stamping = std::make_unique<ClockStampingStore>(store, delivery->clockOffset(), setup.config.hub.clockSuspectAfterS * 1000);
     ResponseStore& outermost = stamping ? static_cast<ResponseStore&>(*stamping) : store;
     KioskApp app(flow, ui, *display, *clock, outermost);
+    flow::QrRotation qr(qrSettings(setup.config));
+    app.setQrRotation(&qr);
+    if (qr.signs())
+        log::info("QR codes: signed for the hub at " + setup.config.hub.url + ", renewed every " +
+                  std::to_string(setup.config.hub.qrRotateS) + " s and after every visitor");
+    else if (!setup.config.hub.url.empty())
+        log::warning("QR code: the static link " + setup.config.qrBaseUrl +
+                  " (no [hub] qr_secret); add the qr_secret line of `otklik-hub terminal add` for signed codes the hub accepts");
     std::unique_ptr<HubQuestionnaireUpdates> questionnaireUpdates;
     if (delivery) {
         questionnaireUpdates = std::make_unique<HubQuestionnaireUpdates>(delivery->configMailbox(), setup.questionnaire, setup.config);

@@ -58,7 +58,7 @@ if ((${#missing[@]} > 0)); then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# npm packages of the web checks (Redocly CLI for OpenApi.Lint), exactly as locked; only when
+# npm packages of the web checks (Redocly CLI for OpenApi.Lint, axe-core for page.js --axe), exactly as locked; only when
 # node_modules is missing or older than the lock, so this stays quick.
 web="$(cd "$(dirname "$0")/.." && pwd)/tests/web"
 if [[ ! -d $web/node_modules || $web/package-lock.json -nt $web/node_modules ]]; then

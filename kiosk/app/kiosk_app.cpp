@@ -56,6 +56,7 @@ bool KioskApp::uploadFonts(std::string& error) {
 bool KioskApp::start(std::string& error) {
     if (!uploadFonts(error)) return false;
     lastFrameMs_ = clock_.monoMs();
+    refreshQr();
     frame(true);
     return true;
 }
@@ -134,13 +135,20 @@ void KioskApp::apply(const std::vector<ui::UiAction>& actions) {
 void KioskApp::tick() {
     flow_.tick(now());
     storage_.poll(now());
+    refreshQr();
+}
+
+void KioskApp::refreshQr() {
+    if (!qr_ || !qr_->update(flow_, now())) return;
+    ui_.setQrUrls(qr_->idleUrl(), qr_->continueUrl());
+    needFrame_ = true;
 }
 
 std::optional<int64_t> KioskApp::nextDeadline() const {
-    auto flowDeadline = flow_.nextDeadline();
-    auto storageDeadline = storage_.nextDeadline();
-    if (flowDeadline && storageDeadline) return std::min(*flowDeadline, *storageDeadline);
-    return flowDeadline ? flowDeadline : storageDeadline;
+    std::optional<int64_t> earliest;
+    for (auto deadline : {flow_.nextDeadline(), storage_.nextDeadline(), qr_ ? qr_->nextDeadline() : std::nullopt})
+        if (deadline && (!earliest || *deadline < *earliest)) earliest = deadline;
+    return earliest;
 }
 
 void KioskApp::drainPointer(bool present) {

@@ -13,6 +13,7 @@
 #include "kiosk/app/script.h"
 #include "kiosk/app/storage_guard.h"
 #include "kiosk/flow/flow.h"
+#include "kiosk/flow/qr_rotation.h"
 #include "kiosk/ui/kiosk_ui.h"
 #include "platform/clock.h"
 #include "platform/display.h"
@@ -34,6 +35,9 @@ public:
     // Where new questionnaires come from (nullptr: none; the default). It must outlive the
     // app. A new one is applied at the first moment the flow is at rest on the idle screen.
     void setQuestionnaireUpdates(QuestionnaireUpdates* updates) { updates_ = updates; }
+    // What the QR codes hold and when they are renewed (nullptr: the UI's static link, the
+    // default). It must outlive the app; its deadlines wake the loop like the flow's.
+    void setQrRotation(flow::QrRotation* rotation) { qr_ = rotation; }
     // Runs until the window closes or SIGTERM; returns the exit code.
     int runInteractive();
     // Runs a headless script; returns 0 (completed), 1 (an expectation or tap failed).
@@ -59,6 +63,8 @@ private:
     void apply(const std::vector<ui::UiAction>& actions);
     void tick();
     void checkStorageOnce();
+    // Renews the QR codes when due and hands changed URLs to the UI (a frame follows).
+    void refreshQr();
     [[nodiscard]] std::optional<int64_t> nextDeadline() const;
     flow::Instant now() const { return {clock_.monoMs(), clock_.wallMs()}; }
     // Applies queued pointer transitions, one frame each.
@@ -75,6 +81,7 @@ private:
     StorageGuard storage_;
     ImGuiContext* imgui_ = nullptr;
     QuestionnaireUpdates* updates_ = nullptr;
+    flow::QrRotation* qr_ = nullptr;
     void* fontTexture_ = nullptr;
 
     std::deque<PointerEvent> pending_;

@@ -4,6 +4,7 @@
 
 #include "kiosk/config/device_config.h"
 #include "kiosk/flow/flow.h"
+#include "kiosk/flow/qr_rotation.h"
 #include "kiosk/ui/kiosk_ui.h"
 #include "platform/clock.h"
 #include "sync/client/outbox_store.h"
@@ -22,7 +23,15 @@ inline flow::Settings flowSettings(const DeviceConfig& c) {
 }
 
 inline ui::UiSettings uiSettings(const DeviceConfig& c) {
-    return {c.centreName, c.qrBaseUrl, c.diagonalInches, !c.hub.url.empty() && c.hub.insecureDevelopmentOnly};
+    // With a QR secret the codes come from the QrRotation; nothing static to encode meanwhile.
+    return {c.centreName, c.hub.qrSecret.empty() ? c.qrBaseUrl : std::string(), c.diagonalInches,
+            !c.hub.url.empty() && c.hub.insecureDevelopmentOnly};
+}
+
+// Signed codes opening the hub when the terminal has its QR secret; the static qr_base_url
+// link otherwise (docs/device-config.md).
+inline flow::QrSettings qrSettings(const DeviceConfig& c) {
+    return {c.qrBaseUrl, c.hub.url, c.hub.qrSecret, c.terminalId, c.hub.qrRotateS * 1000};
 }
 
 inline OutboxSettings outboxSettings(const DeviceConfig& c) {

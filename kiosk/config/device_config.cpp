@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <toml++/toml.h>
 
+#include "kiosk/config/qr_check.h"
 #include "sync/protocol/file_io.h"
 #include "sync/protocol/json_check.h"
 #include "sync/protocol/suggest.h"
@@ -21,7 +22,7 @@ const std::vector<std::string_view> kTopKeys = {"terminal_id", "centre_name", "l
 const std::vector<std::string_view> kTimeoutKeys = {"idle_s", "thanks_s", "repeat_interval_ms"};
 const std::vector<std::string_view> kScreenKeys = {"orientation", "diagonal_inches", "fullscreen"};
 const std::vector<std::string_view> kStorageKeys = {"keep_delivered_days", "budget_mb", "warn_percent"};
-const std::vector<std::string_view> kHubKeys = {"url", "token", "ca_file", "pins", "proxy", "batch_size", "insecure_development_only", "clock_suspect_after_s", "start_delay_max_s"};
+const std::vector<std::string_view> kHubKeys = {"url", "token", "ca_file", "pins", "proxy", "batch_size", "insecure_development_only", "clock_suspect_after_s", "start_delay_max_s", "qr_secret", "qr_rotate_s"};
 
 // Where a setting belongs, for one written in the wrong section (the commonest slip: a line
 // added at the end of the file lands in the last [section]); "" for a name used nowhere.
@@ -220,6 +221,19 @@ void readHub(Reader& r, const toml::table& t, DeviceConfig& c) {
         else
             hub.insecureDevelopmentOnly = *n->value<bool>();
     }
+    if (auto v = r.text(t, "qr_secret", "hub.qr_secret")) {
+        if (!looksLikeQrSecret(*v))
+            r.problems_.add(where(*t.get("qr_secret"), "hub.qr_secret"), "is not a QR secret (" + std::to_string(v->size()) + " characters)",
+                            "paste the qr_secret: line printed by `otklik-hub terminal add`: 43 characters of A-Z a-z 0-9 - _");
+        else
+            hub.qrSecret = *v;
+    }
+    // A quarter of the hub's default 15-minute window: a code scanned just before it changes
+    // still has most of the window left.
+    if (auto v = r.integer(t, "qr_rotate_s", "hub.qr_rotate_s", 10, 225, "seconds")) hub.qrRotateS = *v;
+    if (!hub.qrSecret.empty() && (hub.url.empty() || hub.url.rfind("https://", 0) != 0))
+        r.problems_.add(where(*t.get("qr_secret"), "hub.qr_secret"), "needs the hub's https:// url: the signed QR code opens the hub there",
+                        "add url = \"https://…\" (the hub's address as phones reach it) under [hub], or remove qr_secret");
     if (!hub.url.empty() && hub.url.rfind("http://", 0) == 0 && !hub.insecureDevelopmentOnly)
         r.problems_.add(where(*t.get("url"), "hub.url"), "is plain http://: responses would travel unencrypted",
                         "use the hub's https:// address");
@@ -372,6 +386,8 @@ DeviceConfigLoad parseDeviceConfig(const std::string& tomlText, const std::strin
         if (const toml::table* t = n->as_table()) readHub(r, *t, c);
         else out.problems.add(where(*n, "hub"), "must be a [hub] table", "put its settings under a [hub] line");
     }
+    if (out.problems.empty() && !c.hub.qrSecret.empty())
+        checkQrBudget(c, where(*root["hub"].as_table()->get("qr_secret"), "hub.qr_secret"), out.problems);
     if (out.problems.empty()) out.config = std::move(c);
     return out;
 }

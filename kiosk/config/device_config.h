@@ -21,7 +21,7 @@ struct DeviceConfig {
     std::string assetsDir;                   // ui.json, questionnaires, fonts
     std::string questionnairePath;           // default: <assets_dir>/questionnaires/default.json
     std::string dataDir;                     // where responses are kept
-    std::string qrBaseUrl = "https://otklik.example.org/q";
+    std::string qrBaseUrl = "https://otklik.example.org/q";  // the static QR link, used only without [hub] qr_secret
     int64_t idleTimeoutMs = 30000;
     int64_t thanksMs = 5000;
     int64_t repeatIntervalMs = 600;
@@ -43,6 +43,8 @@ struct DeviceConfig {
         int64_t startDelayMaxS = 30;        // the first delivery and config pull wait a random 0..this after start
         int64_t clockSuspectAfterS = 120;   // responses made while the clock is further off than this from the hub's are flagged clock_suspect
         bool insecureDevelopmentOnly = false;  // no TLS checks; a red banner on every screen
+        std::string qrSecret;               // from `otklik-hub terminal add`: signs the QR codes; "" = static qr_base_url
+        int64_t qrRotateS = 60;             // a new QR token this often (and after every visitor)
     } hub;
 
     [[nodiscard]] const std::string& centreNameIn(const std::string& lang) const;

@@ -11,7 +11,7 @@ inline const std::vector<std::string>& uiStringKeys() {
         "language.name", "language.short", "idle.tap_hint", "idle.qr_title", "idle.qr_hint",
         "face.1", "face.2", "face.3", "face.4", "face.5", "answer.yes", "answer.no",
         "nav.back", "nav.next", "nav.done", "nav.skip", "nav.finish", "progress", "multi.hint",
-        "comment.placeholder", "key.space", "thanks.title", "thanks.text", "large.on", "large.off",
+        "comment.placeholder", "comment.qr_title", "key.space", "thanks.title", "thanks.text", "large.on", "large.off",
         "unavailable.title", "unavailable.text", "dev.insecure",
     };
     return keys;

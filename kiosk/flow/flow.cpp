@@ -103,6 +103,7 @@ void Flow::startResponse(Instant now) {
     r.startedAtMs = now.wallMs;
     r.startedMonoMs = now.monoMs;
     open_ = std::move(r);
+    ++visitorsStarted_;
 }
 
 void Flow::rate(int value, Instant now) {

@@ -108,6 +108,10 @@ public:
     [[nodiscard]] int64_t thanksRemainingMs(Instant now) const;
     // Changes on every visible change, so the UI redraws only when needed.
     [[nodiscard]] uint64_t revision() const { return revision_; }
+    // The id of the response the current visitor is answering; nullptr when none is open.
+    [[nodiscard]] const std::string* openResponseId() const { return open_ ? &open_->id : nullptr; }
+    // How many visitors have started a response so far (QR rotation: a new code after each).
+    [[nodiscard]] uint64_t visitorsStarted() const { return visitorsStarted_; }
 
 private:
     bool visible(const Question& q) const;
@@ -139,6 +143,7 @@ private:
     std::optional<int64_t> ackUntilMs_;   // idle face highlighted until then, then follow-ups
     int64_t thanksUntilMs_ = 0;
     uint64_t revision_ = 1;
+    uint64_t visitorsStarted_ = 0;
 };
 
 }  // namespace otklik::flow

@@ -159,9 +159,9 @@ void drawQrCard(Frame& f, const Rect& card) {
     bool beside = inner.w > inner.h * 1.6f;  // a wide, low card: text beside the code
     if (beside) {
         Rect code = inner.takeLeft(inner.h);
-        if (f.qr) {
-            Rect drawn = c.qr(*f.qr, code);
-            c.note("qr", "qr", f.settings.qrUrl, drawn);
+        if (f.qr.matrix) {
+            Rect drawn = c.qr(*f.qr.matrix, code);
+            c.note("qr", "qr", f.qr.url, drawn);
         }
         inner.takeLeft(m.gap);
         Rect titleBox = inner.takeTop(inner.h * 0.5f);
@@ -174,9 +174,9 @@ void drawQrCard(Frame& f, const Rect& card) {
     float hintH = std::min(c.textHeight(TextRole::Small, hint, inner.w) + m.pad * 0.5f, inner.h * 0.25f);
     Rect hintBox = inner.takeBottom(hintH);
     c.text(TextRole::Small, hint, hintBox, c.theme.mutedText);
-    if (f.qr) {
-        Rect drawn = c.qr(*f.qr, inner);
-        c.note("qr", "qr", f.settings.qrUrl, drawn);
+    if (f.qr.matrix) {
+        Rect drawn = c.qr(*f.qr.matrix, inner);
+        c.note("qr", "qr", f.qr.url, drawn);
     }
 }
 

@@ -1,5 +1,6 @@
-// A free-text question: the text so far and an on-screen keyboard (Cyrillic and Latin
-// layouts, digits, shift, space, backspace) sized for fingers.
+// A free-text question: the text so far, an on-screen keyboard (Cyrillic and Latin layouts,
+// digits, shift, space, backspace) sized for fingers, and where there is room a QR code to
+// continue the same response on the phone.
 #include <algorithm>
 #include <cmath>
 
@@ -57,6 +58,39 @@ void drawKeyboard(Frame& f, Rect area) {
 
 }  // namespace
 
+// The smallest continuation code worth showing: about half a millimetre a module for a
+// version-6 code, which a phone reads from the distance of a visitor standing at the screen.
+constexpr float kContinueQrMinMm = 25.0f;
+
+void drawContinueCard(Frame& f, Rect& area) {
+    if (!f.continueQr.matrix) return;
+    Canvas& c = f.c;
+    const Metrics& m = c.m;
+    const std::string& title = f.s("comment.qr_title");
+    int modules = f.continueQr.matrix->size + 2 * kQrQuietZone;
+    // Also at least two pixels a module: with one, a camera sees the pixel grid, not the code.
+    float minSide = std::max(m.mm(kContinueQrMinMm), 2.0f * static_cast<float>(modules));
+    // A wide area (landscape): the card at the right, the code as tall as the heading and the
+    // text box, which keep four fifths of the width. A tall one (portrait): a strip under the
+    // text box, the code at most a third of the width and two fifths of the height. Either
+    // way the title sits beside the code in about two lines.
+    bool tall = area.h > area.w * 0.6f;
+    float side = std::floor(tall ? std::min(area.w * 0.3f, area.h * 0.4f) : std::min(area.h - 2 * m.pad, area.w * 0.2f));
+    if (side < minSide) return;  // the smallest screens: no card rather than an unreadable one
+    float textW = std::clamp(c.textWidth(TextRole::Body, title) * 0.55f, side * 0.6f, side * 1.2f);
+    Rect card = tall ? area.takeBottom(side + 2 * m.pad) : area.takeRight(side + textW + 3 * m.pad);
+    if (tall) area.takeBottom(m.gap);
+    else area.takeRight(m.gap);
+    c.fill(card, c.theme.surface, m.rounding);
+    c.outline(card, c.theme.surfaceBorder, m.border, m.rounding);
+    Rect inner = card.inset(m.pad);
+    Rect code = inner.takeRight(side);
+    inner.takeRight(m.pad);
+    c.text(TextRole::Body, title, inner, c.theme.surfaceText, Align::Left);
+    Rect drawn = c.qr(*f.continueQr.matrix, code);
+    c.note("qr.continue", "qr", f.continueQr.url, drawn);
+}
+
 void drawComment(Frame& f, Rect area) {
     Canvas& c = f.c;
     const Metrics& m = c.m;
@@ -77,6 +111,8 @@ void drawComment(Frame& f, Rect area) {
     Rect keyboard = content.takeBottom(keyboardH);
     content.takeBottom(m.gap);
 
+    // Beside the heading and the text box together: the tallest place left for a code.
+    drawContinueCard(f, content);
     const std::string& text = f.t(q->text);
     float titleH = std::min(c.textHeight(TextRole::Title, text, content.w) + m.pad * 0.5f, content.h * 0.4f);
     Rect title = content.takeTop(titleH);

@@ -31,8 +31,19 @@ std::vector<std::string> allTexts(const flow::Flow& flow, const Strings& strings
 
 }  // namespace
 
+void ShownQr::show(const std::string& text) {
+    if (text == url && (matrix || text.empty())) return;
+    url = text;
+    matrix = text.empty() ? std::nullopt : encodeQr(text);
+}
+
 KioskUi::KioskUi(const Strings& strings, UiSettings settings) : strings_(strings), settings_(std::move(settings)) {
-    qr_ = encodeQr(settings_.qrUrl);
+    idleQr_.show(settings_.qrUrl);
+}
+
+void KioskUi::setQrUrls(const std::string& idleUrl, const std::string& continueUrl) {
+    idleQr_.show(idleUrl);
+    continueQr_.show(continueUrl);
 }
 
 bool KioskUi::buildFonts(int width, int height, const flow::Flow& flow, std::string& error) {
@@ -55,7 +66,7 @@ std::vector<UiAction> KioskUi::draw(const flow::Flow& flow, int width, int heigh
                      ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoScrollWithMouse |
                      ImGuiWindowFlags_NoBringToFrontOnFocus);
     Canvas canvas(*ImGui::GetWindowDrawList(), theme, metrics, fonts_, large, tree_);
-    Frame frame{canvas, flow, strings_, settings_, qr_, actions};
+    Frame frame{canvas, flow, strings_, settings_, idleQr_, continueQr_, actions};
 
     Rect screen{0, 0, metrics.width, metrics.height};
     canvas.fill(screen, theme.background);

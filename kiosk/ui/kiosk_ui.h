@@ -26,9 +26,18 @@ struct UiAction {
 
 struct UiSettings {
     LocalizedText centreName;    // per language; "*" for all
-    std::string qrUrl;           // what the idle screen's QR code holds
+    std::string qrUrl;           // what the idle screen's QR code holds until setQrUrls says otherwise
     double diagonalInches = 21.5;
     bool insecureBanner = false; // delivery runs without TLS checks: a red warning on every screen
+};
+
+// A QR code as shown: the text it holds and its modules, encoded once per text.
+struct ShownQr {
+    std::string url;                // "" = no code
+    std::optional<QrMatrix> matrix;
+
+    // Encodes `text` unless this already holds it: never once per frame.
+    void show(const std::string& text);
 };
 
 class KioskUi {
@@ -42,15 +51,21 @@ public:
     // Draws the current screen into a full-size ImGui window and returns what was tapped.
     std::vector<UiAction> draw(const flow::Flow& flow, int width, int height);
 
+    // What the QR codes hold from now on (flow::QrRotation decides): the idle and unavailable
+    // screens' code, and the comment screen's "continue on your phone" code ("" = none).
+    // Only a changed text is encoded again.
+    void setQrUrls(const std::string& idleUrl, const std::string& continueUrl);
+
     [[nodiscard]] const ElementTree& elements() const { return tree_; }
-    [[nodiscard]] const std::optional<QrMatrix>& qrCode() const { return qr_; }
+    [[nodiscard]] const std::optional<QrMatrix>& qrCode() const { return idleQr_.matrix; }
 
 private:
     const Strings& strings_;
     UiSettings settings_;
     Fonts fonts_;
     ElementTree tree_;
-    std::optional<QrMatrix> qr_;
+    ShownQr idleQr_;
+    ShownQr continueQr_;
 };
 
 }  // namespace otklik::ui

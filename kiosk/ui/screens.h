@@ -15,7 +15,8 @@ struct Frame {
     const flow::Flow& flow;
     const Strings& strings;
     const UiSettings& settings;
-    const std::optional<QrMatrix>& qr;
+    const ShownQr& qr;          // idle and unavailable screens
+    const ShownQr& continueQr;  // comment screen: continue this response on the phone
     std::vector<UiAction>& actions;
 
     [[nodiscard]] const std::string& lang() const { return flow.language(); }
@@ -43,5 +44,8 @@ void drawUnavailable(Frame& f, Rect area);
 
 // A QR code with its title and hint, as on the idle and unavailable screens.
 void drawQrCard(Frame& f, const Rect& card);
+// The comment screen's "continue on your phone" card, cut from the right of `area` only when
+// a code big enough to scan fits there; otherwise nothing is drawn and `area` stays whole.
+void drawContinueCard(Frame& f, Rect& area);
 
 }  // namespace otklik::ui

@@ -24,17 +24,22 @@ if [[ ! -f $dir/cert.pem ]]; then
   rm -f "$dir/cert.csr" "$dir/ext.cnf"
 fi
 
-# The demo terminal, enrolled once; its token goes into the kiosk's config.
+# The demo terminal, enrolled once; its token and QR secret go into the kiosk's config (the
+# secret signs the QR codes the phone form accepts). A demo folder from before QR secrets is
+# enrolled afresh.
 terminal=$(sed -n 's/^terminal_id = "\(.*\)"/\1/p' "$root/packaging/demo/kiosk.toml")
-if [[ ! -f $dir/token ]]; then
+if [[ ! -f $dir/token || ! -s $dir/qr_secret ]]; then
   rm -f "$db" "$db"-wal "$db"-shm
-  "$hub" terminal add "$terminal" --centre "МФЦ «Мои документы», Владивосток" --db "$db" 2>/dev/null |
-    sed -n 's/^token: //p' > "$dir/token"
+  "$hub" terminal add "$terminal" --centre "МФЦ «Мои документы», Владивосток" --db "$db" 2>/dev/null > "$dir/enrolment"
+  sed -n 's/^token: //p' "$dir/enrolment" > "$dir/token"
+  sed -n 's/^qr_secret: //p' "$dir/enrolment" > "$dir/qr_secret"
+  rm "$dir/enrolment"
   "$hub" questionnaire set --centre "МФЦ «Мои документы», Владивосток" "$root/assets/questionnaires/default.json" --db "$db" >/dev/null
 fi
 {
   sed -e "s#\.\./\.\./#$root/#g" "$root/packaging/demo/kiosk.toml"
-  printf '\n[hub]\nurl = "https://localhost:%s"\ntoken = "%s"\nca_file = "%s"\nbatch_size = 50\n' "$port" "$(cat "$dir/token")" "$dir/ca.pem"
+  printf '\n[hub]\nurl = "https://localhost:%s"\ntoken = "%s"\nqr_secret = "%s"\nca_file = "%s"\nbatch_size = 50\n' \
+    "$port" "$(cat "$dir/token")" "$(cat "$dir/qr_secret")" "$dir/ca.pem"
 } > "$root/build/demo/kiosk-hub.toml"
 
 args=(serve --db "$db" --listen 127.0.0.1 --port "$port" --cert "$dir/cert.pem" --key "$dir/key.pem")

@@ -187,7 +187,13 @@ HttpReply errorReply(int status, const std::string& error, const std::string& fi
 }
 
 HubApi::HubApi(HubStore& store, const Clock& clock, ApiSettings settings)
-    : store_(store), clock_(clock), settings_(settings), limiter_(settings.rateLimitPerSecond, settings.rateLimitBurst) {}
+    : store_(store), clock_(clock), settings_(settings), limiter_(settings.rateLimitPerSecond, settings.rateLimitBurst) {
+    if (settings_.phoneAssets) {
+        PhoneSettings phone;
+        phone.windowS = settings_.qrTokenWindowS;
+        phone_ = std::make_unique<PhoneRoutes>(store_, clock_, phone, settings_.phoneAssets);
+    }
+}
 
 HttpReply HubApi::handle(const HttpRequest& request) {
     std::string routeName = "other";
@@ -236,6 +242,10 @@ HttpReply HubApi::route(const HttpRequest& request, std::string& routeName) {
     if (path == "/login") {
         routeName = path;
         return login(request);
+    }
+    if (phone_ && (path.rfind("/Q/", 0) == 0 || path.rfind("/q/", 0) == 0)) {
+        routeName = "/Q/{token}";
+        return phone_->handle(request);
     }
     return errorReply(404, "no such page: " + path.substr(0, 200), "see docs/api/openapi.yaml for the hub's routes");
 }

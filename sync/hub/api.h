@@ -4,12 +4,14 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include "platform/clock.h"
 #include "sync/hub/http_server.h"
 #include "sync/hub/hub_store.h"
 #include "sync/hub/metrics.h"
+#include "sync/hub/qr_api.h"
 #include "sync/hub/rate_limit.h"
 
 namespace otklik::hub {
@@ -22,7 +24,9 @@ struct ApiSettings {
     // Sent to terminals in GET /api/v1/config.
     int heartbeatIntervalS = 300;
     int batchSize = 200;
-    int qrTokenWindowS = 900;
+    int qrTokenWindowS = 900;  // also the phone form's window (--qr-window)
+    // The phone form behind the QR codes (/Q/<token>); null = not served (404).
+    std::shared_ptr<const PhoneAssets> phoneAssets;
 };
 
 class HubApi {
@@ -50,6 +54,7 @@ private:
     ApiSettings settings_;
     Metrics metrics_;
     RateLimiter limiter_;
+    std::unique_ptr<PhoneRoutes> phone_;
 };
 
 // {"error": ..., "fix": ...} with the given status.

@@ -26,6 +26,8 @@ const std::vector<std::string>& exportColumns() {
         "received_at", "presses",     "flags",       "answers",    "comment",
         // Added later; new columns go last so existing readers keep their positions.
         "clock_offset_ms", "completed_at_corrected",
+        // A phone response's terminal response that it continues (docs/hub.md, "The phone form").
+        "continues",
     };
     return columns;
 }
@@ -86,7 +88,9 @@ ordered_json exportObject(const StoredRow& row) {
 
     ordered_json out;
     out["id"] = row.id;
-    out["seq"] = row.seq;
+    // Phone responses are numbered -1, -2, ... apart from the terminal's own 1, 2, ...
+    // (hub_store_qr.cpp); that number means nothing outside the store.
+    out["seq"] = row.seq >= 1 ? ordered_json(row.seq) : ordered_json(nullptr);
     out["terminal_id"] = row.terminalId;
     out["centre"] = row.centre;
     out["questionnaire_id"] = stringField(body, "questionnaire_id");
@@ -106,6 +110,8 @@ ordered_json exportObject(const StoredRow& row) {
     // The terminal's time when its offset was not known (clock_offset_ms is null then):
     // terminals normally keep good time, and an always-filled column sorts and groups.
     out["completed_at_corrected"] = formatUtc(row.completedAtMs + offsetMs);
+    const std::string continues = stringField(body, "continues");
+    out["continues"] = continues.empty() ? ordered_json(nullptr) : ordered_json(continues);
     if (!bodyError.empty()) out["body_error"] = bodyError;
     return out;
 }

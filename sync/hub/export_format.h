@@ -38,7 +38,8 @@ std::optional<ExportFormat> exportFormatFromString(std::string_view name);
 // language, status, started_at, completed_at, received_at, presses, flags, answers, comment,
 // clock_offset_ms (hub − terminal clock when the response was completed; null / empty cell
 // when the terminal did not know it), completed_at_corrected (completed_at + clock_offset_ms,
-// or completed_at when the offset is unknown).
+// or completed_at when the offset is unknown), continues (the terminal response a phone
+// response completes, else null). seq is null for phone responses.
 const std::vector<std::string>& exportColumns();
 
 // One response as an export object, keys in column order. Where the row comes from (id, seq, terminal_id, centre,

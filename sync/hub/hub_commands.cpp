@@ -167,6 +167,14 @@ int serve(const ServeOptions& o) {
                      " ms (OTKLIK_HUB_TEST_CLOCK_SHIFT_MS); never on a real hub");
     ApiSettings settings;
     settings.rateLimitPerSecond = o.rateLimit;
+    settings.qrTokenWindowS = static_cast<int>(o.qrWindowS);
+    std::string assetsError;
+    auto phoneAssets = loadPhoneAssets(o.assetsDir, assetsError);
+    if (!phoneAssets) {
+        std::fprintf(stderr, "otklik-hub: the phone form's assets are not usable:\n%s\n", assetsError.c_str());
+        return kBadInput;
+    }
+    settings.phoneAssets = std::make_shared<const PhoneAssets>(std::move(*phoneAssets));
     HubApi api(*store, clock, settings);
     std::unique_ptr<HttpServer> http;
     try {

@@ -20,6 +20,8 @@ struct ServeOptions {
     unsigned idleTimeoutS = 15;
     unsigned maxConnectionsPerAddress = 64;
     unsigned requestTimeoutS = 60;
+    unsigned qrWindowS = 900;  // how long a QR token opens the phone form
+    std::string assetsDir;     // holds i18n/ui.json, i18n/phone.json, questionnaires/default.json
 };
 
 int serve(const ServeOptions& options);

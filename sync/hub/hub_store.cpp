@@ -62,6 +62,18 @@ CREATE TABLE responses (
 CREATE INDEX responses_completed ON responses (completed_at_ms, terminal_id, seq);
 CREATE INDEX responses_centre ON responses (centre, completed_at_ms);
 )",
+    // 2: the phone form. Used QR nonces (docs/qr-token.md), consumed in the transaction that
+    // stores the phone's response and pruned a day after issue.
+    R"(
+CREATE TABLE qr_used_nonces (
+    terminal_id TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    response_id TEXT NOT NULL,
+    expires_at_ms BIGINT NOT NULL,
+    PRIMARY KEY (terminal_id, nonce)
+);
+CREATE INDEX qr_used_nonces_expiry ON qr_used_nonces (expires_at_ms);
+)",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 

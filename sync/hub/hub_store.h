@@ -115,6 +115,23 @@ struct AssignedConfig {
     std::string version;
 };
 
+// A response from the phone form, with the QR token's nonce it consumes (docs/qr-token.md).
+struct PhoneResponse {
+    std::string id;  // UUIDv7 made by the hub
+    std::string terminalId;
+    std::string centre;
+    std::string service;
+    std::string language;
+    std::string questionnaireId;
+    std::string questionnaireVersion;
+    int64_t completedAtMs = 0;  // the hub's clock
+    std::string body;           // phoneResponseJson()
+    std::string nonceHex;       // QrToken::nonceHex()
+    int64_t nonceExpiresAtMs = 0;  // when the used-nonce row may be pruned (hub clock)
+};
+
+enum class PhoneStoreResult { Stored, Replayed };
+
 class HubStore {
 public:
     explicit HubStore(std::shared_ptr<SqlPool> pool);
@@ -146,6 +163,13 @@ public:
     // same content reported as duplicates, with different content (or a seq already used by
     // another id) rejected as conflicts; then advances the terminal's high-water seq.
     BatchOutcome storeBatch(const std::string& terminalId, const std::string& centre, const std::vector<BatchItem>& items, int64_t nowMs);
+
+    // Stores a phone response and consumes its token's nonce in one transaction: when
+    // (terminal, nonce) is already used, nothing is stored (Replayed). Phone responses take
+    // seq -1, -2, ... per terminal, outside the terminal's gap-free 1, 2, ... (hub_store_qr.cpp).
+    PhoneStoreResult storePhoneResponse(const PhoneResponse& response, int64_t nowMs);
+    // True when a phone response already consumed this token (the form then says so).
+    bool qrNonceUsed(const std::string& terminalId, const std::string& nonceHex);
 
     void recordHeartbeat(const std::string& terminalId, const Heartbeat& heartbeat, int64_t nowMs);
 

@@ -5,6 +5,10 @@
 #include "platform/log.h"
 #include "sync/hub/hub_commands.h"
 
+#ifndef OTKLIK_ASSETS_DIR
+#error "OTKLIK_ASSETS_DIR must name the default assets folder"
+#endif
+
 int main(int argc, char** argv) {
     using namespace otklik::hub;
     otklik::log::setProgram("otklik-hub");
@@ -36,6 +40,14 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     serveCommand->add_option("--request-timeout", serveOptions.requestTimeoutS, "Seconds a request body may take to arrive")
         ->check(CLI::Range(1u, 3600u))
+        ->capture_default_str();
+
+    serveOptions.assetsDir = OTKLIK_ASSETS_DIR;
+    serveCommand->add_option("--assets", serveOptions.assetsDir, "Folder with i18n/ and questionnaires/ for the phone form")
+        ->check(CLI::ExistingDirectory)
+        ->capture_default_str();
+    serveCommand->add_option("--qr-window", serveOptions.qrWindowS, "Seconds a QR code's token opens the phone form")
+        ->check(CLI::Range(60u, 86400u))
         ->capture_default_str();
 
     auto* terminalCommand = app.add_subcommand("terminal", "Enrol, list and revoke terminals");

@@ -175,8 +175,10 @@ const std::string& pageStylesheet() {
     return css;
 }
 
-std::string contentSecurityPolicy() {
-    std::string hex = sha256Hex(pageStylesheet());
+std::string contentSecurityPolicy() { return contentSecurityPolicyFor(pageStylesheet()); }
+
+std::string contentSecurityPolicyFor(const std::string& stylesheet) {
+    std::string hex = sha256Hex(stylesheet);
     std::string raw;
     for (size_t i = 0; i + 1 < hex.size(); i += 2) raw += char(std::stoi(hex.substr(i, 2), nullptr, 16));
     return "default-src 'none'; style-src 'sha256-" + base64(raw) +

@@ -33,6 +33,8 @@ const std::string& pageStylesheet();
 // The Content-Security-Policy header value for the pages above: nothing may load, the
 // stylesheet is allowed by its SHA-256, forms post to the same origin only.
 std::string contentSecurityPolicy();
+// The same policy for a page whose one <style> holds `stylesheet` (the phone form's).
+std::string contentSecurityPolicyFor(const std::string& stylesheet);
 
 // & < > " ' as entities (text and attribute values alike).
 std::string htmlEscape(std::string_view text);

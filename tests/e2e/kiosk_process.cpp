@@ -112,4 +112,14 @@ std::string decodeQr(const std::string& png) {
     return out;
 }
 
+QrTokenCheck verifyTestQrUrl(const std::string& url, int64_t nowMs) {
+    size_t at = url.find("/Q/");
+    if (url.rfind("HTTPS://", 0) != 0 || at == std::string::npos) return {};
+    QrTerminalLookup lookup = [](const std::string& id) -> std::optional<QrTerminalKey> {
+        if (id != "test-terminal-07") return std::nullopt;
+        return QrTerminalKey{kTestQrSecret, 0};
+    };
+    return verifyQrToken(url.substr(at + 3), lookup, QrAgeRules{}, nowMs);
+}
+
 }  // namespace otklik::e2e

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sync/protocol/qr_token.h"
+
 namespace otklik::e2e {
 
 struct KioskRun {
@@ -39,5 +41,18 @@ std::string decodeQr(const std::string& png);
 std::string writeConfig(const std::string& dir, const std::string& extraToml = "", double inches = 21.5);
 
 inline constexpr const char* kTestQrUrl = "https://hub.otklik.test/q/test-terminal-07";
+
+// A terminal with its QR secret: signed, rotating codes. The hub address refuses connections
+// at once, so these runs are a terminal offline.
+inline constexpr const char* kTestQrSecret = "hP3q2v0kF0Wk8Wc6lq3m1e0cX9TqGf5yQ2rBz7nYx4A";
+inline constexpr const char* kTestQrHub = "https://127.0.0.1:9";
+inline std::string signedQrToml(int rotateS = 60) {
+    return std::string("[hub]\nurl = \"") + kTestQrHub + "\"\ntoken = \"otk_test\"\nqr_secret = \"" + kTestQrSecret +
+           "\"\nqr_rotate_s = " + std::to_string(rotateS) + "\n";
+}
+
+// The token in a "HTTPS://HOST/Q/<token>" URL checked as the hub checks it, with the test
+// secret for test-terminal-07, at the hub time `nowMs`.
+QrTokenCheck verifyTestQrUrl(const std::string& url, int64_t nowMs);
 
 }  // namespace otklik::e2e

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 
 #include "kiosk_process.h"
 
@@ -110,6 +111,37 @@ TEST_P(LayoutTest, EveryScreenFitsAndEveryTargetIsTappable) {
     EXPECT_EQ(run.tree("thanks.json")["screen"], "thanks");
     EXPECT_EQ(decodeQr(run.path("idle.png")), kTestQrUrl) << "QR on " << s.size;
     EXPECT_EQ(decodeQr(run.path("idle-large.png")), kTestQrUrl) << "QR in the large mode on " << s.size;
+}
+
+// With the QR secret the comment screen may add a "continue on your phone" card: where it
+// shows, everything still fits, and the code is readable; where it does not fit (the smallest
+// screens), it is left out rather than squeezed. The idle code is the signed URL.
+TEST_P(LayoutTest, ContinueOnThePhoneCardFitsWhereItShows) {
+    Screen s = GetParam();
+    std::string name = std::string("layout_signed_") + s.size + "_" + std::to_string(static_cast<int>(s.inches * 10));
+    std::string dir = freshDir(name + "_cfg");
+    std::string skips;
+    for (int i = 0; i < 6; ++i) skips += "tap nav.skip\n";
+    std::string script = "shot idle.png\ntap rate.5\nwait 700\n" + skips + "expect comment\ntree comment.json\nshot comment.png\n" +
+                         "tap a11y.large\ntree comment-large.json\nshot comment-large.png\n";
+    auto run = runKiosk(name, script, {"--size", s.size, "--config", writeConfig(dir, signedQrToml(), s.inches)});
+    ASSERT_EQ(run.exitCode, 0) << run.log;
+    EXPECT_EQ(decodeQr(run.path("idle.png")).rfind("HTTPS://127.0.0.1:9/Q/", 0), 0u) << "signed QR on " << s.size;
+    for (std::string mode : {"comment", "comment-large"}) {
+        json tree = run.tree(mode + ".json");
+        checkTree(tree, mode + ".json", s.inches, s.minKeyMm);
+        const json* card = nullptr;
+        for (const auto& e : tree["elements"])
+            if (e["id"] == "qr.continue") card = &e;
+        std::printf("[ info ] %s %.0f\": %s card %s\n", s.size, s.inches, mode.c_str(), card ? "shown" : "left out");
+        if (!card) continue;
+        const json* textBox = nullptr;
+        for (const auto& e : tree["elements"])
+            if (e["id"] == "comment.text") textBox = &e;
+        ASSERT_NE(textBox, nullptr);
+        EXPECT_FALSE(overlap(box(*card), box(*textBox))) << mode << " on " << s.size << ": the code covers the text box";
+        EXPECT_EQ(decodeQr(run.path(mode + ".png")), (*card)["label"]) << mode << " on " << s.size;
+    }
 }
 
 // The configured default screen (21.5") at the product's extreme resolutions, and a 7" tablet

@@ -156,7 +156,7 @@ TEST(ClockOffsetEndToEnd, ATerminalBehindTheHubIsMeasuredFlaggedAndCorrected) {
     }
     CommandResult csv = hubCommand(db, {"export", "--format", "csv"});
     ASSERT_EQ(csv.exitCode, 0) << csv.err;
-    EXPECT_NE(csv.out.find(",comment,clock_offset_ms,completed_at_corrected\r\n"), std::string::npos) << csv.out.substr(0, 400);
+    EXPECT_NE(csv.out.find(",comment,clock_offset_ms,completed_at_corrected"), std::string::npos) << csv.out.substr(0, 400);
 }
 
 }  // namespace

@@ -116,6 +116,10 @@ const BadConfig kBadConfigs[] = {
     {"hub_pin_malformed.toml", "line 4 (hub.pins)", "not a sha256// pin", "44 base64"},
     {"hub_batch_too_big.toml", "line 4 (hub.batch_size)", "is 5000 responses, allowed 1 to 1000", "in that range"},
     {"hub_insecure_not_bool.toml", "line 4 (hub.insecure_development_only)", "expected true or false", "never true"},
+    {"hub_qr_secret_malformed.toml", "line 4 (hub.qr_secret)", "is not a QR secret (7 characters)", "qr_secret: line printed by `otklik-hub terminal add`"},
+    {"hub_qr_secret_without_url.toml", "line 2 (hub.qr_secret)", "needs the hub's https:// url", "or remove qr_secret"},
+    {"hub_qr_rotate_too_slow.toml", "line 4 (hub.qr_rotate_s)", "is 900 seconds, allowed 10 to 225", "in that range"},
+    {"hub_qr_url_too_long.toml", "line 5 (hub.qr_secret)", "too dense to scan", "the hub url may have at most"},
     {"questionnaire_path_number.toml", "line 1 (questionnaire_path)", "is a whole number, expected text", "double quotes"},
     {"qr_base_url_http.toml", "line 1 (qr_base_url)", "\"http://hub.example.org/q\" is not an https:// address", "starting with https://"},
     {"qr_base_url_too_long.toml", "line 1 (qr_base_url)", "is 144 characters long", "at most 120 characters"},
@@ -472,4 +476,24 @@ TEST(KioskSetup, ProblemsFromSeveralFilesAreAllReported) {
     EXPECT_TRUE(hasProblem(load.problems, "en.nav.back", "is a whole number, expected text")) << load.describe();
     // A string of the wrong type is not also reported missing.
     EXPECT_EQ(std::count_if(load.problems.begin(), load.problems.end(), [](const Problem& p) { return p.place == "en.nav.back"; }), 1);
+}
+
+TEST(DeviceConfig, QrSecretAndRotationAreRead) {
+    auto load = parseSafely(R"(terminal_id = "demo-vladivostok-01"
+[hub]
+url = "https://hub.example.org/"
+token = "otk_x"
+qr_secret = "Zm9vYmFyLWJhei1xdXV4LXF1dXV4LXF1dXV4LXF1dXV"
+qr_rotate_s = 30
+)");
+    ASSERT_TRUE(load.config) << load.problems.describe();
+    EXPECT_EQ(load.config->hub.qrSecret, "Zm9vYmFyLWJhei1xdXV4LXF1dXV4LXF1dXV4LXF1dXV");
+    EXPECT_EQ(load.config->hub.qrRotateS, 30);
+    EXPECT_EQ(load.config->hub.url, "https://hub.example.org");
+
+    // Without a secret the static qr_base_url link stays, and rotation keeps its default.
+    auto plain = parseSafely("[hub]\nurl = \"https://hub.example.org\"\ntoken = \"otk_x\"\n");
+    ASSERT_TRUE(plain.config) << plain.problems.describe();
+    EXPECT_EQ(plain.config->hub.qrSecret, "");
+    EXPECT_EQ(plain.config->hub.qrRotateS, 60);
 }

@@ -1,15 +1,24 @@
 // page.js: load one page in Debian's headless Chromium, as a person's browser would, and report
 // what came of it: the main document's HTTP status and title on stdout as JSON, a full-page
-// PNG screenshot and the page's innerText. Node >= 18, no npm packages: Chromium is driven over
+// PNG screenshot and the page's innerText. Node >= 18, no npm packages (axe-core only for --axe): Chromium is driven over
 // --remote-debugging-pipe (the DevTools protocol on fds 3/4, as tests/bench/measure.js does), so
 // no browser download and no open debugging port are needed.
 //
 //   node page.js --url URL [--header 'Name: value']... [--cookie name=value]...
 //                [--width 390 --height 844] [--scale 1] [--screenshot out.png] [--text out.txt]
 //                [--ignore-cert-errors | --ca-cert FILE] [--timeout-ms 30000] [--chromium PATH]
+//                [--click SELECTOR]... [--fill SELECTOR=VALUE]... [--submit SELECTOR] [--axe]
 //
 // stdout: {"status":200,"title":"…","url":"final URL","redirects":[{"status":303,"url":…}],
-//          "console":[messages at level warning/error, e.g. CSP violations]}
+//          "console":[messages at level warning/error, e.g. CSP violations],
+//          "axe":[{"id","impact","help","nodes","targets"}, …] (with --axe)}
+//
+// Acting as a visitor, after the page has loaded and in the order given: --click clicks the
+// first element matching a CSS selector (a label, a radio button), --fill sets a text field's
+// value, --submit clicks and waits for the page that the click loads (a form's reply). Status,
+// title, text and screenshot then describe that page. --axe runs axe-core
+// (tests/web/node_modules, `npm ci --prefix tests/web`) on the final page and lists its
+// violations; the caller judges their impact.
 // Exit 0 when the page loaded (whatever its HTTP status: the caller judges it), 1 when it
 // did not (DNS, TLS, timeout…; the reason is in "error"), 2 on bad arguments.
 //
@@ -33,12 +42,13 @@ function usage(message) {
   if (message) process.stderr.write(`page.js: ${message}\n`);
   process.stderr.write('usage: node page.js --url URL [--header "Name: value"]... [--cookie name=value]... ' +
     '[--width 390 --height 844] [--scale 1] [--screenshot out.png] [--text out.txt] ' +
-    '[--ignore-cert-errors | --ca-cert FILE] [--timeout-ms 30000] [--chromium PATH]\n');
+    '[--ignore-cert-errors | --ca-cert FILE] [--timeout-ms 30000] [--chromium PATH] ' +
+    '[--click SELECTOR]... [--fill SELECTOR=VALUE]... [--submit SELECTOR] [--axe]\n');
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const o = { headers: {}, cookies: [], width: 1366, height: 900, scale: 1, timeoutMs: 30000, chromium: '/usr/bin/chromium' };
+  const o = { headers: {}, cookies: [], actions: [], width: 1366, height: 900, scale: 1, timeoutMs: 30000, chromium: '/usr/bin/chromium' };
   const value = (i) => { if (i + 1 >= argv.length) usage(`${argv[i]} needs a value`); return argv[i + 1]; };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -67,6 +77,18 @@ function parseArgs(argv) {
       case '--ca-cert': o.caCert = value(i++); break;
       case '--timeout-ms': o.timeoutMs = Number(value(i++)); break;
       case '--chromium': o.chromium = value(i++); break;
+      case '--click': o.actions.push({ kind: 'click', selector: value(i++) }); break;
+      case '--submit': o.actions.push({ kind: 'submit', selector: value(i++) }); break;
+      case '--fill': {
+        const f = value(i++);
+        // The value starts at the first '=' after the selector's last ']', so attribute
+        // selectors such as textarea[name="comment"] may be used.
+        const eq = f.indexOf('=', f.lastIndexOf(']') + 1);
+        if (eq < 1) usage(`--fill wants SELECTOR=VALUE, not ${JSON.stringify(f)}`);
+        o.actions.push({ kind: 'fill', selector: f.slice(0, eq), value: f.slice(eq + 1) });
+        break;
+      }
+      case '--axe': o.axe = true; break;
       case '--help': case '-h': usage(); break;
       default: usage(`unknown argument ${a}`);
     }
@@ -234,9 +256,31 @@ async function run(o) {
       onLoad();
     }), left(), 'load event');
     // Give late layout (fonts) two frames to settle.
-    await send('Runtime.evaluate', { expression: 'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))', awaitPromise: true });
+    const settle = () => send('Runtime.evaluate', {
+      expression: 'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))', awaitPromise: true,
+    });
+    await settle();
 
-    for (const d of documents.filter((x) => x.loaderId === nav.loaderId)) {
+    let loaderId = nav.loaderId;
+    for (const action of o.actions) {
+      const before = new Set(loads);
+      const target = `document.querySelector(${JSON.stringify(action.selector)})`;
+      const body = action.kind === 'fill'
+        ? `e.value = ${JSON.stringify(action.value)}; e.dispatchEvent(new Event('input', { bubbles: true }));`
+        : 'e.click();';
+      const done = await send('Runtime.evaluate', {
+        expression: `(() => { const e = ${target}; if (!e) return false; ${body} return true; })()`, returnByValue: true,
+      });
+      if (!done.result.value) throw new Error(`--${action.kind}: nothing matches ${action.selector}`);
+      if (action.kind !== 'submit') continue;
+      loaderId = await withTimeout(new Promise((resolve) => {
+        onLoad = () => { for (const id of loads) if (!before.has(id)) resolve(id); };
+        onLoad();
+      }), left(), `the page after --submit ${action.selector}`);
+      await settle();
+    }
+
+    for (const d of documents.filter((x) => x.loaderId === loaderId)) {
       if (d.redirect) result.redirects.push(d.redirect);
       if (d.response) {
         result.status = d.response.status;
@@ -248,6 +292,20 @@ async function run(o) {
     });
     result.title = page.result.value.title;
     if (o.text) fs.writeFileSync(o.text, page.result.value.text);
+
+    if (o.axe) {
+      // Evaluated through the DevTools protocol, which the page's CSP does not govern.
+      const source = fs.readFileSync(require.resolve('axe-core/axe.min.js', { paths: [__dirname] }), 'utf8');
+      await send('Runtime.evaluate', { expression: source });
+      const axe = await withTimeout(send('Runtime.evaluate', {
+        expression: `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({
+          id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
+          targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) })))`,
+        awaitPromise: true, returnByValue: true,
+      }), left(), 'axe-core');
+      if (axe.exceptionDetails) throw new Error(`axe-core failed: ${axe.exceptionDetails.text}`);
+      result.axe = axe.result.value;
+    }
 
     if (o.screenshot) {
       const m = await send('Page.getLayoutMetrics');
