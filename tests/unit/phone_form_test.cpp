@@ -83,7 +83,7 @@ TEST(PhoneForm, StoredJsonIsAQrResponseWithoutSeqAndNamesWhatItContinues) {
 TEST(PhonePage, IsSmallHasNoScriptAndLabelsEveryControl) {
     const Questionnaire& q = assets().defaultQuestionnaire;
     for (const char* lang : {"ru", "uk", "en"}) {
-        PhoneFormView view{&q, &assets().strings, lang, {"ru", "uk", "en"}, "МФЦ «Мои документы», Владивосток", true, "phone.missing_main", {}};
+        PhoneFormView view{&q, &assets().strings, lang, {"ru", "uk", "en"}, "МФЦ «Мои документы», Владивосток", true, "phone.missing_main", {}, {}};
         PhonePage page = renderPhoneForm(view);
         EXPECT_LT(page.html.size(), 50u * 1024) << lang;
         EXPECT_EQ(page.html.find("<script"), std::string::npos);
