@@ -29,6 +29,10 @@ bench: build
 	@./tests/bench/kiosk_vs_chromium.sh
 	@./tests/bench/outbox.sh
 	@./build/tests/bench/hub_ingest_bench
+	@./build/tests/bench/drain_bench
+	@rm -rf build/bench/frame-chaos && mkdir -p build/bench/frame-chaos
+	@./build/tests/bench/frame_bench --config packaging/demo/kiosk.toml --driver offscreen --frames 720 \
+	  --data-dir build/bench/frame-chaos --delivery-chaos 50000 2>/dev/null
 
 # The QR token parser under libFuzzer + ASan + UBSan, 1,000,000 inputs (FUZZ_RUNS=... for more).
 # Builds only the token sources with clang, in build-fuzz/; not part of `make test`.
