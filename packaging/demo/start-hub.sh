@@ -26,10 +26,13 @@ fi
 
 # The demo terminal, enrolled once; its token and QR secret go into the kiosk's config (the
 # secret signs the QR codes the phone form accepts). A demo folder from before QR secrets is
-# enrolled afresh.
+# enrolled afresh, with the demo kiosk's data.
 terminal=$(sed -n 's/^terminal_id = "\(.*\)"/\1/p' "$root/packaging/demo/kiosk.toml")
 if [[ ! -f $dir/token || ! -s $dir/qr_secret ]]; then
+  # A new hub knows none of the demo kiosk's earlier responses: start the kiosk afresh too,
+  # rather than have it report the hub as having lost them.
   rm -f "$db" "$db"-wal "$db"-shm
+  rm -rf "$root/build/demo/data"
   "$hub" terminal add "$terminal" --centre "МФЦ «Мои документы», Владивосток" --db "$db" 2>/dev/null > "$dir/enrolment"
   sed -n 's/^token: //p' "$dir/enrolment" > "$dir/token"
   sed -n 's/^qr_secret: //p' "$dir/enrolment" > "$dir/qr_secret"
