@@ -197,7 +197,8 @@ TEST(Layout, InsecureDeliveryShowsARedBannerOnEveryScreen) {
             EXPECT_EQ((*banner)["w"].get<double>(), tree["width"].get<double>()) << "across the whole width";
             EXPECT_GT((*banner)["h"].get<double>(), 0.0);
         }
-        for (const auto& e : run.tree("idle-en.json")["elements"])
+        json english = run.tree("idle-en.json");  // kept: a loop over a temporary's member would read freed memory
+        for (const auto& e : english["elements"])
             if (e["id"] == "banner.insecure") {
                 EXPECT_NE(e["label"].get<std::string>().find("DEVELOPMENT MODE"), std::string::npos);
             }
@@ -209,5 +210,6 @@ TEST(Layout, InsecureDeliveryShowsARedBannerOnEveryScreen) {
 TEST(Layout, NoBannerWhenTlsIsChecked) {
     auto run = runKiosk("secure_banner", "tree idle.json\n");
     ASSERT_EQ(run.exitCode, 0) << run.log;
-    for (const auto& e : run.tree("idle.json")["elements"]) EXPECT_NE(e["id"], "banner.insecure");
+    json tree = run.tree("idle.json");
+    for (const auto& e : tree["elements"]) EXPECT_NE(e["id"], "banner.insecure");
 }
