@@ -54,6 +54,8 @@ struct Acc {
 
 // What one row contributes, read from its body once.
 struct ParsedRow {
+    std::string id;
+    std::string continues;  // a phone answer continuing this terminal response ("" = none)
     std::string centre;
     std::string service;
     std::string terminalId;
@@ -98,6 +100,69 @@ struct ResultsBuilder::Impl {
     std::map<std::string, CentreAcc> centres;
     std::map<std::string, int64_t> perTerminal;
     int64_t unreadable = 0;
+    // A visitor who went on on the phone is one response (docs/hub.md, "Continuations"): the
+    // terminal's partial responses and the phone's continuations wait until finish(), so the
+    // order rows arrive in does not matter. Partial responses are a small share of a period.
+    std::map<std::string, ParsedRow> heldPartials;                  // by id
+    std::map<std::string, std::vector<ParsedRow>> heldContinuations;  // by the id they continue
+
+    // Counts one response everywhere it belongs.
+    void count(const ParsedRow& p) {
+        addTo(total, p);
+        addTo(serviceGroups[p.service], p);
+        CentreAcc& centre = centres[p.centre];
+        addTo(centre.total, p);
+        addTo(centre.services[p.service], p);
+        ++perTerminal[p.terminalId];
+        if (!p.comment.empty()) {
+            centre.comments.push_back({p.comment, p.terminalId, serviceLabel(p.service), p.mainRating, p.completedAtMs});
+            // Trim now and then, so a busy period does not keep every comment in memory.
+            if (centre.comments.size() >= size_t(4 * kRecentComments)) keepNewest(centre.comments, kRecentComments);
+        }
+    }
+
+    // The terminal's part with the phone's on top: per question (and for the service) the
+    // phone's answer wins, the terminal's fills the rest; finished on the phone, so its status
+    // and channel qr.
+    static ParsedRow merged(ParsedRow terminal, const ParsedRow& phone) {
+        if (phone.mainRating) terminal.mainRating = phone.mainRating;
+        auto overlay = [](auto& mine, const auto& theirs) {
+            for (const auto& answer : theirs) {
+                auto same = std::find_if(mine.begin(), mine.end(), [&](const auto& a) { return a.first == answer.first; });
+                if (same != mine.end()) *same = answer;
+                else mine.push_back(answer);
+            }
+        };
+        overlay(terminal.ratings, phone.ratings);
+        overlay(terminal.choices, phone.choices);
+        if (!phone.comment.empty()) terminal.comment = phone.comment;
+        if (!phone.service.empty()) terminal.service = phone.service;
+        terminal.partial = phone.partial;
+        terminal.channel = "qr";
+        terminal.completedAtMs = std::max(terminal.completedAtMs, phone.completedAtMs);
+        terminal.largeText = terminal.largeText || phone.largeText;
+        return terminal;
+    }
+
+    // Counts what add() held back: each continued partial once with its phone answers (later
+    // phone answers over earlier ones); a continuation whose terminal part is not among them
+    // (complete, outside the period, not delivered yet) on its own.
+    void countHeld() {
+        for (auto& [id, partial] : heldPartials) {
+            ParsedRow p = partial;
+            if (auto phones = heldContinuations.find(id); phones != heldContinuations.end()) {
+                std::stable_sort(phones->second.begin(), phones->second.end(),
+                                 [](const ParsedRow& a, const ParsedRow& b) { return a.completedAtMs < b.completedAtMs; });
+                for (const auto& phone : phones->second) p = merged(std::move(p), phone);
+                heldContinuations.erase(phones);
+            }
+            count(p);
+        }
+        for (const auto& [id, phones] : heldContinuations)
+            for (const auto& phone : phones) count(phone);
+        heldPartials.clear();
+        heldContinuations.clear();
+    }
 
     std::string label(const LocalizedText& text, const std::vector<std::string>& languages, const std::string& fallback) const {
         if (auto it = text.find(options.language); it != text.end() && !it->second.empty()) return it->second;
@@ -123,6 +188,8 @@ struct ResultsBuilder::Impl {
         json body = json::parse(row.body, nullptr, /*allow_exceptions=*/false);
         if (body.is_discarded() || !body.is_object()) return std::nullopt;
         ParsedRow p;
+        p.id = row.id;
+        if (auto c = body.find("continues"); c != body.end() && c->is_string()) p.continues = c->get<std::string>();
         p.centre = row.centre;
         p.service = row.service;
         p.terminalId = row.terminalId;
@@ -322,21 +389,13 @@ void ResultsBuilder::add(const StoredRow& row) {
         ++m.unreadable;
         return;
     }
-    const ParsedRow& p = *parsed;
-    Impl::addTo(m.total, p);
-    Impl::addTo(m.serviceGroups[p.service], p);
-    CentreAcc& centre = m.centres[p.centre];
-    Impl::addTo(centre.total, p);
-    Impl::addTo(centre.services[p.service], p);
-    ++m.perTerminal[p.terminalId];
-    if (!p.comment.empty()) {
-        centre.comments.push_back({p.comment, p.terminalId, m.serviceLabel(p.service), p.mainRating, p.completedAtMs});
-        // Trim now and then, so a busy period does not keep every comment in memory.
-        if (centre.comments.size() >= size_t(4 * kRecentComments)) keepNewest(centre.comments, kRecentComments);
-    }
+    if (!parsed->continues.empty()) m.heldContinuations[parsed->continues].push_back(std::move(*parsed));
+    else if (parsed->partial && parsed->channel != "qr") m.heldPartials.emplace(parsed->id, std::move(*parsed));
+    else m.count(*parsed);
 }
 
-Results ResultsBuilder::finish(const std::vector<Terminal>& terminals, const MissingSeqs& missingSeqs) const {
+Results ResultsBuilder::finish(const std::vector<Terminal>& terminals, const MissingSeqs& missingSeqs) {
+    impl_->countHeld();
     const Impl& m = *impl_;
     Results r;
     r.sinceMs = m.options.sinceMs;

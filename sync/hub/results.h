@@ -156,7 +156,9 @@ public:
     void add(const StoredRow& row);
     // The finished results. `missingSeqs` may be empty: a terminal with maxSeq > highWaterSeq
     // then shows one gap (highWaterSeq + 1) as a lower bound.
-    [[nodiscard]] Results finish(const std::vector<Terminal>& terminals, const MissingSeqs& missingSeqs) const;
+    // Counts the rows add() held back (partial terminal responses and phone continuations,
+    // merged where they belong together), so call it once.
+    [[nodiscard]] Results finish(const std::vector<Terminal>& terminals, const MissingSeqs& missingSeqs);
 
 private:
     struct Impl;

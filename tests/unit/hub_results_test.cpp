@@ -41,6 +41,7 @@ struct R {
     int64_t completedAtMs_ = kNow - kDay;
     json answers_ = json::object();
     json flags_ = json::array();
+    std::string continues_;
 
     R& terminal(std::string v) { terminal_ = std::move(v); return *this; }
     R& centre(std::string v) { centre_ = std::move(v); return *this; }
@@ -51,6 +52,7 @@ struct R {
     R& completedAt(int64_t v) { completedAtMs_ = v; return *this; }
     R& answers(json v) { answers_ = std::move(v); return *this; }
     R& flags(json v) { flags_ = std::move(v); return *this; }
+    R& continues(std::string id) { continues_ = std::move(id); channel_ = "qr"; return *this; }
 };
 
 StoredRow row(const R& spec) {
@@ -73,6 +75,7 @@ StoredRow row(const R& spec) {
     for (const auto& [k, v] : spec.answers_.items())
         if (v.is_string()) comment += (comment.empty() ? "" : "\n") + v.get<std::string>();
     body["comment"] = comment;
+    if (!spec.continues_.empty()) body["continues"] = spec.continues_;
     r.body = body.dump();
     return r;
 }
@@ -273,6 +276,55 @@ TEST(HubResults, ChannelsPartialAndFlags) {
     EXPECT_EQ(r.total.repeated, 1);
     EXPECT_EQ(r.total.largeText, 1);
     EXPECT_EQ(r.total.comments, 1);
+}
+
+// A visitor who began on the terminal and went on on the phone is one response: the phone's
+// answers win per question, the terminal's fill the rest, whichever row arrives first.
+TEST(HubResults, AContinuationOnThePhoneMergesWithTheTerminalsPartialResponse) {
+    StoredRow terminal = row(R().seq(1).service("job_search").partial().answers(
+        {{"overall", 2}, {"service", {"job_search"}}, {"waiting_time", 1}, {"staff", 3}}));
+    StoredRow phone = row(R().seq(-1).continues(terminal.id).completedAt(kNow - kDay + 5 * kMin).answers(
+        {{"overall", 4}, {"staff", 5}, {"comment", "Дописала с телефона"}}));
+    for (bool phoneFirst : {false, true}) {
+        SCOPED_TRACE(phoneFirst ? "phone row first" : "terminal row first");
+        std::vector<StoredRow> rows = phoneFirst ? std::vector<StoredRow>{phone, terminal} : std::vector<StoredRow>{terminal, phone};
+        rows.push_back(row(R().seq(2).service("documents").answers({{"overall", 5}})));
+        Results r = aggregateResults(rows, handMadeTerminals(), {}, options(kNow));
+        EXPECT_EQ(r.total.responses, 2) << "the continued visitor counts once";
+        EXPECT_EQ(r.total.partial, 0) << "finished on the phone";
+        EXPECT_EQ(r.total.qr, 1);
+        EXPECT_EQ(r.total.main.answered, 2);
+        EXPECT_EQ(r.total.main.sum, 4 + 5) << "the phone's rating wins";
+        const ScaleStats* waiting = findScale(r.total, "waiting_time");
+        ASSERT_NE(waiting, nullptr);
+        EXPECT_EQ(waiting->sum, 1) << "the terminal's answer fills what the phone left out";
+        const ScaleStats* staff = findScale(r.total, "staff");
+        ASSERT_NE(staff, nullptr);
+        EXPECT_EQ(staff->answered, 1);
+        EXPECT_EQ(staff->sum, 5);
+        const GroupResults* jobs = findGroup(r.services, "job_search");
+        ASSERT_NE(jobs, nullptr) << "the terminal's service";
+        EXPECT_EQ(jobs->responses, 1);
+        const CentreResults* centre = findCentre(r, "МФЦ Владивосток");
+        ASSERT_NE(centre, nullptr);
+        ASSERT_EQ(centre->comments.size(), 1u);
+        EXPECT_EQ(centre->comments[0].text, "Дописала с телефона");
+    }
+}
+
+TEST(HubResults, ContinuationsWithoutTheirPartialCountOnTheirOwnAndPartialsStayPartial) {
+    StoredRow complete = row(R().seq(1).answers({{"overall", 3}}));
+    std::vector<StoredRow> rows = {
+        complete,
+        row(R().seq(-1).continues(complete.id).answers({{"overall", 5}})),      // the visitor also pressed Done
+        row(R().seq(-2).continues("019ab1c2-0000-7000-8000-999999999999").answers({{"overall", 1}})),  // not in this period
+        row(R().seq(2).partial().answers({{"overall", 2}})),                       // walked away, never went on
+    };
+    Results r = aggregateResults(rows, handMadeTerminals(), {}, options(kNow));
+    EXPECT_EQ(r.total.responses, 4);
+    EXPECT_EQ(r.total.partial, 1);
+    EXPECT_EQ(r.total.qr, 2);
+    EXPECT_EQ(r.total.main.sum, 3 + 5 + 1 + 2);
 }
 
 TEST(HubResults, WithoutQuestionnaireIdsAreLabels) {
