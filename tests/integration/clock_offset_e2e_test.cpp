@@ -16,6 +16,7 @@
 #include "sync/client/clock_offset.h"
 #include "sync/protocol/response.h"
 #include "tests/integration/hub_process.h"
+#include "tests/integration/kiosk_run.h"
 
 #ifndef OTKLIK_KIOSK_BINARY
 #error "OTKLIK_KIOSK_BINARY must name the otklik-kiosk binary"
@@ -28,25 +29,6 @@ using json = nlohmann::json;
 
 constexpr int64_t kHubAheadMs = 600'000;
 constexpr double kToleranceMs = 3000;  // the Date header's second, loopback round trips, process start
-
-std::string writeConfig(const std::string& dir, const std::string& hubUrl, const std::string& token, const std::string& caFile) {
-    std::string path = dir + "/kiosk.toml";
-    std::ofstream(path) << "terminal_id = \"clock-01\"\nassets_dir = \"" OTKLIK_SOURCE_DIR "/assets\"\ndata_dir = \"" << dir
-                        << "/data\"\n\n[hub]\nurl = \"" << hubUrl << "\"\ntoken = \"" << token << "\"\nca_file = \"" << caFile << "\"\n";
-    return path;
-}
-
-std::string writeScript(const std::string& dir, const std::string& name, int visitors) {
-    std::string path = dir + "/" + name;
-    std::ofstream out(path);
-    for (int i = 0; i < visitors; ++i) out << "tap rate." << (1 + i % 5) << "\nwait 700\ntap nav.finish\nwait 6000\n";
-    return path;
-}
-
-CommandResult runKiosk(const std::string& config, const std::string& script, const std::string& responsesOut) {
-    return runProgram({OTKLIK_KIOSK_BINARY, "--config", config, "--headless", "--size", "800x480", "--script", script, "--responses-out",
-                       responsesOut});
-}
 
 std::vector<json> readLines(const std::string& path) {
     std::ifstream in(path);
@@ -87,11 +69,11 @@ TEST(ClockOffsetEndToEnd, ATerminalBehindTheHubIsMeasuredFlaggedAndCorrected) {
     ASSERT_TRUE(hubDate) << *probe.header("date");
     EXPECT_NEAR(static_cast<double>(*hubDate - SystemClock().wallMs()), kHubAheadMs, kToleranceMs) << *probe.header("date");
 
-    std::string config = writeConfig(dir, hub->url(""), terminal.token, hub->pki().caCert);
+    std::string config = writeKioskConfig(dir, "clock-01", hub->url(""), terminal.token, hub->pki().caCert);
 
     // First run: nothing is known when its visitor answers; its delivery and the heartbeat at
     // stop measure the offset, and the outbox keeps it.
-    CommandResult first = runKiosk(config, writeScript(dir, "one.script", 1), dir + "/first.jsonl");
+    CommandResult first = runKiosk(config, writeVisitorScript(dir, "one.script", 1), dir + "/first.jsonl");
     ASSERT_EQ(first.exitCode, 0) << tail(first.err);
     auto firstResponses = readLines(dir + "/first.jsonl");
     ASSERT_EQ(firstResponses.size(), 1u);
@@ -118,7 +100,7 @@ TEST(ClockOffsetEndToEnd, ATerminalBehindTheHubIsMeasuredFlaggedAndCorrected) {
     EXPECT_EQ(terminals[0]["reported_unsent"], 0) << list.out;
 
     // Second run: the restarted terminal knows the offset before any exchange.
-    CommandResult second = runKiosk(config, writeScript(dir, "two.script", 2), dir + "/second.jsonl");
+    CommandResult second = runKiosk(config, writeVisitorScript(dir, "two.script", 2), dir + "/second.jsonl");
     ASSERT_EQ(second.exitCode, 0) << tail(second.err);
     auto stamped = readLines(dir + "/second.jsonl");
     ASSERT_EQ(stamped.size(), 2u);

@@ -12,6 +12,7 @@
 
 #include "sync/protocol/file_io.h"
 #include "tests/integration/hub_process.h"
+#include "tests/integration/kiosk_run.h"
 
 #ifndef OTKLIK_KIOSK_BINARY
 #error "OTKLIK_KIOSK_BINARY must name the otklik-kiosk binary"
@@ -21,6 +22,9 @@ namespace otklik::test {
 namespace {
 
 using json = nlohmann::json;
+
+// No start-up delay, so the first config pull comes at once.
+constexpr const char* kNoStartDelay = "start_delay_max_s = 0\n";
 
 std::string defaultVersion() {
     std::string error;
@@ -52,25 +56,10 @@ std::string writeQuestionnaire(const std::string& dir, const std::string& versio
     return path;
 }
 
-// A kiosk delivering to the hub with no start-up delay, so the first config pull comes at once.
-std::string writeKioskConfig(const std::string& dir, const std::string& terminal, const std::string& hubUrl, const std::string& token,
-                             const std::string& caFile, const std::string& languages = "") {
-    std::string path = dir + "/kiosk.toml";
-    std::ofstream(path) << "terminal_id = \"" << terminal << "\"\n" << languages << "assets_dir = \"" OTKLIK_SOURCE_DIR "/assets\"\ndata_dir = \""
-                        << dir << "/data\"\n\n[hub]\nurl = \"" << hubUrl << "\"\ntoken = \"" << token << "\"\nca_file = \"" << caFile
-                        << "\"\nstart_delay_max_s = 0\n";
-    return path;
-}
-
 std::string writeScript(const std::string& dir, const std::string& name, const std::string& steps) {
     std::string path = dir + "/" + name;
     std::ofstream(path) << steps;
     return path;
-}
-
-CommandResult runKiosk(const std::string& config, const std::string& script, const std::string& responsesOut) {
-    return runProgram({OTKLIK_KIOSK_BINARY, "--config", config, "--headless", "--size", "800x480", "--script", script, "--responses-out",
-                       responsesOut});
 }
 
 std::vector<json> responses(const std::string& path) {
@@ -87,7 +76,7 @@ TEST(ConfigPullEndToEnd, AQuestionnaireSetOnTheHubIsAnsweredOnTheKiosk) {
     CommandResult set = hubCommand(db, {"questionnaire", "set", "--terminal", "cfg-01", writeQuestionnaire(dir, "2027-01-15.1")});
     ASSERT_EQ(set.exitCode, 0) << set.err;
     HubProcess hub(db, dir, {"--rate-limit", "0"});
-    std::string config = writeKioskConfig(dir, "cfg-01", hub.url(""), terminal.token, hub.pki().caCert);
+    std::string config = writeKioskConfig(dir, "cfg-01", hub.url(""), terminal.token, hub.pki().caCert, kNoStartDelay);
 
     // Wait for the config, then a visitor: answered under the hub's questionnaire.
     std::string script = writeScript(dir, "first.script", std::string("wait-config 20000\nwait 10\nexpect idle\n") + kOneVisitor);
@@ -122,7 +111,7 @@ TEST(ConfigPullEndToEnd, AQuestionnaireTheTerminalCannotShowIsRefusedAndTheOldOn
     CommandResult set = hubCommand(db, {"questionnaire", "set", "--terminal", "cfg-02", ruEn});
     ASSERT_EQ(set.exitCode, 0) << set.err;
     HubProcess hub(db, dir, {"--rate-limit", "0"});
-    std::string config = writeKioskConfig(dir, "cfg-02", hub.url(""), terminal.token, hub.pki().caCert);
+    std::string config = writeKioskConfig(dir, "cfg-02", hub.url(""), terminal.token, hub.pki().caCert, kNoStartDelay);
     // No config arrives for the screen; the visitor answers the terminal's own questionnaire.
     std::string script = writeScript(dir, "refused.script", std::string("wait-config 3000\n"));
     CommandResult waited = runKiosk(config, script, dir + "/none.jsonl");

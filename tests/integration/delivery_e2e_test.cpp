@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/integration/hub_process.h"
+#include "tests/integration/kiosk_run.h"
 
 #ifndef OTKLIK_KIOSK_BINARY
 #error "OTKLIK_KIOSK_BINARY must name the otklik-kiosk binary"
@@ -21,29 +22,6 @@ namespace otklik::test {
 namespace {
 
 using json = nlohmann::json;
-
-// A kiosk config delivering to `hubUrl`, trusting `caFile`.
-std::string writeKioskConfig(const std::string& dir, const std::string& terminal, const std::string& hubUrl, const std::string& token,
-                             const std::string& caFile, const std::string& extraHub = "") {
-    std::string path = dir + "/kiosk.toml";
-    std::ofstream(path) << "terminal_id = \"" << terminal << "\"\nassets_dir = \"" OTKLIK_SOURCE_DIR "/assets\"\ndata_dir = \"" << dir
-                        << "/data\"\n\n[hub]\nurl = \"" << hubUrl << "\"\ntoken = \"" << token << "\"\nca_file = \"" << caFile
-                        << "\"\nbatch_size = 200\n"
-                        << extraHub;
-    return path;
-}
-
-// `visitors` visitors: a face, then Finish, then the thank-you runs out.
-std::string writeVisitorScript(const std::string& dir, int visitors) {
-    std::string path = dir + "/visitors.script";
-    std::ofstream out(path);
-    for (int i = 0; i < visitors; ++i) out << "tap rate." << (1 + i % 5) << "\nwait 700\ntap nav.finish\nwait 6000\n";
-    return path;
-}
-
-CommandResult runKiosk(const std::string& config, const std::string& script) {
-    return runProgram({OTKLIK_KIOSK_BINARY, "--config", config, "--headless", "--size", "800x480", "--script", script});
-}
 
 std::vector<json> kioskExport(const std::string& config) {
     CommandResult r = runProgram({OTKLIK_KIOSK_BINARY, "export", "--config", config, "--format", "jsonl", "--state", "all"});
@@ -58,7 +36,7 @@ TEST(DeliveryEndToEnd, AThousandResponsesReachTheHubExactlyOnce) {
     HubProcess hub(db, dir, {"--rate-limit", "0"});
     std::string config = writeKioskConfig(dir, "e2e-01", hub.url(""), terminal.token, hub.pki().caCert);
 
-    CommandResult run = runKiosk(config, writeVisitorScript(dir, 1000));
+    CommandResult run = runKiosk(config, writeVisitorScript(dir, "visitors.script", 1000));
     ASSERT_EQ(run.exitCode, 0) << run.err.substr(run.err.size() > 3000 ? run.err.size() - 3000 : 0);
 
     auto kiosk = kioskExport(config);
@@ -102,7 +80,7 @@ TEST_P(DeliveryRefuses, AnUntrustedHubAndDeliversNothing) {
     HubProcess hub(db, dir, {"--rate-limit", "0"}, c.cert);
     std::string url = hub.url("");
     std::string config = writeKioskConfig(dir, "e2e-02", url, terminal.token, c.ca(hub.pki()), c.extraHub(hub.pki()));
-    CommandResult run = runKiosk(config, writeVisitorScript(dir, 3));
+    CommandResult run = runKiosk(config, writeVisitorScript(dir, "visitors.script", 3));
     ASSERT_EQ(run.exitCode, 0) << run.err;
     for (const auto& r : kioskExport(config)) EXPECT_EQ(r["state"], "pending");
     EXPECT_TRUE(hubExport(db).empty());
