@@ -9,7 +9,7 @@ build_pkgs=(
   libsdl2-dev libimgui-dev libstb-dev libqrencode-dev
   libcurl4-openssl-dev libsqlite3-dev libssl-dev zlib1g-dev
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libspdlog-dev
-  libsystemd-dev libmicrohttpd-dev libpq-dev
+  libsystemd-dev libmicrohttpd-dev libpq-dev libsimdjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   fonts-dejavu-core
   openssl  # the CLI: `make demo` makes its local hub's demo CA and certificate with it

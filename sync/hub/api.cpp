@@ -8,7 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "platform/log.h"
+#include "sync/hub/batch_reader.h"
 #include "sync/hub/hub_commands.h"
+#include "sync/hub/json_body.h"
 #include "sync/hub/results.h"
 #include "sync/hub/results_page.h"
 #include "sync/protocol/crypto.h"
@@ -22,42 +24,7 @@ using json = nlohmann::json;
 
 namespace {
 
-constexpr int kMaxJsonDepth = 32;                // responses are 3 levels deep; more is an attack
 constexpr size_t kMaxResponseBytes = 64u << 10;  // one response as JSON
-
-// True when arrays and objects nest deeper than `limit` (strings skipped): checked before
-// parsing, so a million '[' never reach the parser's or the destructor's recursion.
-bool nestsDeeperThan(const std::string& text, int limit) {
-    int depth = 0;
-    bool inString = false, escaped = false;
-    for (char c : text) {
-        if (inString) {
-            if (escaped) escaped = false;
-            else if (c == '\\') escaped = true;
-            else if (c == '"') inString = false;
-        } else if (c == '"') {
-            inString = true;
-        } else if (c == '[' || c == '{') {
-            if (++depth > limit) return true;
-        } else if (c == ']' || c == '}') {
-            --depth;
-        }
-    }
-    return false;
-}
-
-std::optional<json> parseJson(const std::string& text, std::string& error) {
-    if (nestsDeeperThan(text, kMaxJsonDepth)) {
-        error = "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
-        return std::nullopt;
-    }
-    try {
-        return json::parse(text);
-    } catch (const json::exception& e) {
-        error = std::string("malformed JSON: ") + e.what();
-    }
-    return std::nullopt;
-}
 
 bool isUuid(const std::string& s) {
     if (s.size() != 36) return false;
@@ -137,45 +104,42 @@ HttpReply jsonReply(int status, const json& body) {
     return reply;
 }
 
-// One batch item checked against the wire format and the sending terminal.
-BatchItem validateItem(const json& item, const Terminal& terminal) {
+// One batch item, as read from the wire, checked against the sending terminal and the store's limits.
+BatchItem checkItem(WireItem&& item, const Terminal& terminal) {
     BatchItem out;
+    out.rejected.id = std::move(item.id);
+    out.rejected.seq = item.seq;
     auto reject = [&](std::string reason) {
         out.rejected.result = ItemResult::Rejected;
         out.rejected.reason = std::move(reason);
         return out;
     };
-    if (item.is_object()) {
-        if (auto id = item.find("id"); id != item.end() && id->is_string()) out.rejected.id = id->get<std::string>();
-        if (auto seq = item.find("seq"); seq != item.end() && seq->is_number_integer()) out.rejected.seq = seq->get<int64_t>();
-    }
-    std::string error;
-    auto response = responseFromJson(item, error);
-    if (!response) return reject(error);
-    if (!isUuid(response->id)) return reject("\"id\" must be a UUID such as 01a20246-7804-7af1-b529-70811271dc04");
-    if (response->seq < 1) return reject("\"seq\" must be 1 or more");
-    if (response->terminalId != terminal.id)
-        return reject("\"terminal_id\" is \"" + response->terminalId + "\" but the token belongs to \"" + terminal.id + "\"");
+    if (!item.response) return reject(std::move(item.error));
+    const Response& response = *item.response;
+    if (!isUuid(response.id)) return reject("\"id\" must be a UUID such as 01a20246-7804-7af1-b529-70811271dc04");
+    if (response.seq < 1) return reject("\"seq\" must be 1 or more");
+    if (response.terminalId != terminal.id)
+        return reject("\"terminal_id\" is \"" + response.terminalId + "\" but the token belongs to \"" + terminal.id + "\"");
     // PostgreSQL text cannot hold NUL, and no visitor typed one: refuse it on both stores alike.
-    for (const std::string* field : {&response->id, &response->service, &response->channel, &response->language, &response->questionnaireId,
-                                     &response->questionnaireVersion, &response->bootId})
+    for (const std::string* field : {&response.id, &response.service, &response.channel, &response.language, &response.questionnaireId,
+                                     &response.questionnaireVersion, &response.bootId})
         if (field->find('\0') != std::string::npos) return reject("text fields must not contain NUL characters");
-    for (const auto& [question, answer] : response->answers)
+    for (const auto& [question, answer] : response.answers)
         if (answer.rating != 0 && (answer.rating < 1 || answer.rating > 5)) return reject("answer \"" + question + "\" must be a rating 1-5");
-    std::string body = item.dump(-1, ' ', false, json::error_handler_t::replace);
-    if (body.size() > kMaxResponseBytes) return reject("the response is larger than " + std::to_string(kMaxResponseBytes >> 10) + " KiB");
+    if (item.canonical.size() > kMaxResponseBytes)
+        return reject("the response is larger than " + std::to_string(kMaxResponseBytes >> 10) + " KiB");
     IncomingResponse in;
-    in.id = response->id;
-    in.seq = response->seq;
-    in.service = response->service;
-    in.channel = response->channel;
-    in.status = toString(response->status);
-    in.language = response->language;
-    in.questionnaireId = response->questionnaireId;
-    in.questionnaireVersion = response->questionnaireVersion;
-    in.completedAtMs = response->completedAtMs;
-    in.contentHash = sha256Hex(body);
-    in.body = std::move(body);
+    in.id = response.id;
+    in.seq = response.seq;
+    in.service = response.service;
+    in.channel = response.channel;
+    in.status = toString(response.status);
+    in.language = response.language;
+    in.questionnaireId = response.questionnaireId;
+    in.questionnaireVersion = response.questionnaireVersion;
+    in.completedAtMs = response.completedAtMs;
+    in.contentHash = sha256Hex(item.canonical);
+    in.body = std::move(item.canonical);
     out.response = std::move(in);
     return out;
 }
@@ -309,19 +273,11 @@ HttpReply HubApi::postBatch(const HttpRequest& request, const Terminal& terminal
     HttpReply refusal;
     auto body = jsonBody(request, refusal);
     if (!body) return refusal;
-    std::string error;
-    auto parsed = parseJson(*body, error);
-    if (!parsed) return errorReply(400, error, "send {\"responses\": [...]} as UTF-8 JSON");
-    auto list = parsed->is_object() ? parsed->find("responses") : parsed->end();
-    if (!parsed->is_object() || list == parsed->end() || !list->is_array())
-        return errorReply(400, "the body must be an object with a \"responses\" list", "send {\"responses\": [...]}");
-    if (list->empty() || list->size() > static_cast<size_t>(settings_.maxBatchItems))
-        return errorReply(400, "a batch holds 1 to " + std::to_string(settings_.maxBatchItems) + " responses, not " + std::to_string(list->size()),
-                          "split the batch");
-
+    WireBatch batch = readBatch(*body, static_cast<size_t>(settings_.maxBatchItems));
+    if (!batch.error.empty()) return errorReply(400, batch.error, batch.fix);
     std::vector<BatchItem> items;
-    items.reserve(list->size());
-    for (const auto& item : *list) items.push_back(validateItem(item, terminal));
+    items.reserve(batch.items.size());
+    for (auto& item : batch.items) items.push_back(checkItem(std::move(item), terminal));
     BatchOutcome outcome = store_.storeBatch(terminal.id, terminal.centre, items, clock_.wallMs());
 
     json results = json::array();

@@ -4,6 +4,8 @@
 #include <ctime>
 #include <nlohmann/json.hpp>
 
+#include "sync/protocol/response_reader.h"
+
 namespace otklik {
 
 using nlohmann::json;
@@ -43,27 +45,6 @@ json answerToJson(const Answer& a) {
     if (a.rating != 0) return a.rating;
     if (!a.selected.empty()) return a.selected;
     return a.text;
-}
-
-std::optional<Answer> answerFromJson(const json& j) {
-    Answer a;
-    if (j.is_number_integer()) {
-        // Range-check before narrowing: get<int> would turn 4294967297 into a valid 1.
-        bool inRange = j.is_number_unsigned() ? (j.get<uint64_t>() >= 1 && j.get<uint64_t>() <= 5)
-                                              : (j.get<int64_t>() >= 1 && j.get<int64_t>() <= 5);
-        if (!inRange) return std::nullopt;
-        a.rating = j.get<int>();
-    } else if (j.is_array()) {
-        for (const auto& s : j) {
-            if (!s.is_string()) return std::nullopt;
-            a.selected.push_back(s.get<std::string>());
-        }
-    } else if (j.is_string()) {
-        a.text = j.get<std::string>();
-    } else {
-        return std::nullopt;
-    }
-    return a;
 }
 
 }  // namespace
@@ -112,104 +93,48 @@ json toJson(const Response& r) {
     return j;
 }
 
+namespace {
+
+// response_reader.h's view over nlohmann::json.
+class NlohmannView {
+public:
+    explicit NlohmannView(const json& j) : j_(&j) {}
+    bool isObject() const { return j_->is_object(); }
+    bool isArray() const { return j_->is_array(); }
+    bool isString() const { return j_->is_string(); }
+    bool isNull() const { return j_->is_null(); }
+    bool isInteger() const { return j_->is_number_integer(); }
+    std::optional<int64_t> toInt64() const {
+        if (!j_->is_number_integer() || (j_->is_number_unsigned() && j_->get<uint64_t>() > uint64_t(INT64_MAX))) return std::nullopt;
+        return j_->get<int64_t>();
+    }
+    std::string toString() const { return j_->get<std::string>(); }
+    std::optional<NlohmannView> field(std::string_view key) const {
+        auto it = j_->find(key);
+        if (it == j_->end()) return std::nullopt;
+        return NlohmannView(*it);
+    }
+    template <class F>
+    bool eachElement(F f) const {
+        for (const auto& e : *j_)
+            if (!f(NlohmannView(e))) return false;
+        return true;
+    }
+    template <class F>
+    bool eachMember(F f) const {
+        for (const auto& [key, value] : j_->items())
+            if (!f(key, NlohmannView(value))) return false;
+        return true;
+    }
+
+private:
+    const json* j_;
+};
+
+}  // namespace
+
 std::optional<Response> responseFromJson(const json& j, std::string& error) {
-    if (!j.is_object()) {
-        error = "a response must be a JSON object";
-        return std::nullopt;
-    }
-    Response r;
-    auto str = [&](const char* key, std::string& out, bool required) {
-        auto it = j.find(key);
-        if (it == j.end()) {
-            if (required) error = std::string("\"") + key + "\" is missing";
-            return !required;
-        }
-        if (!it->is_string()) {
-            error = std::string("\"") + key + "\" must be a string";
-            return false;
-        }
-        out = it->get<std::string>();
-        return true;
-    };
-    auto num = [&](const char* key, int64_t& out, bool required) {
-        auto it = j.find(key);
-        if (it == j.end()) {
-            if (required) error = std::string("\"") + key + "\" is missing";
-            return !required;
-        }
-        // Unsigned values past INT64_MAX would wrap round to negative ones.
-        if (!it->is_number_integer() || (it->is_number_unsigned() && it->get<uint64_t>() > uint64_t(INT64_MAX))) {
-            error = std::string("\"") + key + "\" must be an integer";
-            return false;
-        }
-        out = it->get<int64_t>();
-        return true;
-    };
-    std::string status;
-    int64_t presses = 1;
-    if (!str("id", r.id, true) || !num("seq", r.seq, true) || !str("terminal_id", r.terminalId, true) ||
-        !str("questionnaire_id", r.questionnaireId, true) ||
-        !str("questionnaire_version", r.questionnaireVersion, true) || !str("service", r.service, false) ||
-        !str("channel", r.channel, true) || !str("language", r.language, true) ||
-        !num("started_at_ms", r.startedAtMs, true) || !num("completed_at_ms", r.completedAtMs, true) ||
-        !num("started_mono_ms", r.startedMonoMs, false) || !num("completed_mono_ms", r.completedMonoMs, false) ||
-        !str("boot_id", r.bootId, false) || !str("status", status, true) || !num("presses", presses, false))
-        return std::nullopt;
-    if (status == "complete") r.status = ResponseStatus::Complete;
-    else if (status == "partial") r.status = ResponseStatus::Partial;
-    else {
-        error = "\"status\" must be \"complete\" or \"partial\"";
-        return std::nullopt;
-    }
-    if (r.channel != "touch" && r.channel != "qr") {
-        error = "\"channel\" must be \"touch\" or \"qr\"";
-        return std::nullopt;
-    }
-    if (presses < 1 || presses > 1000000) {
-        error = "\"presses\" must be a positive count";
-        return std::nullopt;
-    }
-    r.presses = static_cast<int>(presses);
-    if (auto offsetField = j.find("clock_offset_ms"); offsetField != j.end() && !offsetField->is_null()) {
-        int64_t offset = 0;
-        if (!num("clock_offset_ms", offset, true)) return std::nullopt;
-        if (offset > kMaxClockOffsetMs || offset < -kMaxClockOffsetMs) {
-            error = "\"clock_offset_ms\" is beyond any clock error (more than 10^15 ms)";
-            return std::nullopt;
-        }
-        r.clockOffsetMs = offset;
-    }
-    if (auto flags = j.find("flags"); flags != j.end()) {
-        if (!flags->is_array()) {
-            error = "\"flags\" must be a list";
-            return std::nullopt;
-        }
-        for (const auto& f : *flags) {
-            if (!f.is_string()) {
-                error = "\"flags\" must hold strings";
-                return std::nullopt;
-            }
-            const auto& name = f.get_ref<const std::string&>();
-            if (name == "repeated") r.repeated = true;
-            else if (name == "clock_suspect") r.clockSuspect = true;
-            else if (name == "large_text") r.largeText = true;
-            // unknown flags from newer terminals are kept out of the struct but not an error
-        }
-    }
-    auto answers = j.find("answers");
-    if (answers == j.end() || !answers->is_object()) {
-        error = "\"answers\" must be an object of question id -> answer";
-        return std::nullopt;
-    }
-    for (const auto& [question, value] : answers->items()) {
-        auto a = answerFromJson(value);
-        if (!a) {
-            error = "answer \"" + question + "\" must be a rating 1-5, a list of option ids or a text";
-            return std::nullopt;
-        }
-        r.answers[question] = std::move(*a);
-    }
-    return r;
+    return response_reader::readResponse(NlohmannView(j), error);
 }
 
 }  // namespace otklik

@@ -26,9 +26,10 @@ void run(const std::string& input) {
 void runWithVariants(const std::string& seed) {
     run(seed);
     for (size_t n = 0; n < seed.size(); ++n) run(seed.substr(0, n));
-    // Neighbours in the base32 alphabet, outside it, lower case, and a byte that is not ASCII.
+    // Neighbours in the base32 alphabet, outside it, lower case, JSON's structure and numbers,
+    // and bytes that are not ASCII or not text.
     for (size_t i = 0; i < seed.size(); ++i) {
-        for (char c : {'A', 'B', 'Z', '2', '7', 'a', '=', '\0', '\xff'}) {
+        for (char c : {'A', 'B', 'Z', '2', '7', 'a', '=', '"', '}', ',', '.', '\\', '\0', '\x01', '\xff'}) {
             if (seed[i] == c) continue;
             std::string changed = seed;
             changed[i] = c;

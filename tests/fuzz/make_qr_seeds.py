@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the QR token fuzz seeds in tests/fuzz/corpus/, and prints the known answers that
+"""Writes the QR token fuzz seeds in tests/fuzz/corpus/qr_token/, and prints the known answers that
 tests/unit/qr_token_test.cpp checks. A second implementation of docs/qr-token.md, written
 from the document with Python's own hmac and base64, so the C++ one is checked against it."""
 import base64
@@ -33,7 +33,7 @@ SEEDS = {
 }
 
 if __name__ == "__main__":
-    corpus = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
+    corpus = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", "qr_token")
     os.makedirs(corpus, exist_ok=True)
     for name, text in SEEDS.items():
         with open(os.path.join(corpus, name), "w") as f:

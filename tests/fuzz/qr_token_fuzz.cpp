@@ -15,7 +15,7 @@ using namespace otklik;
 
 namespace {
 
-// The seeds in tests/fuzz/corpus/ are signed with this key (tests/fuzz/make_qr_seeds.py).
+// The seeds in tests/fuzz/corpus/qr_token/ are signed with this key (tests/fuzz/make_qr_seeds.py).
 constexpr std::string_view kKey = "otklik-fuzz-qr-secret";
 constexpr std::string_view kOtherKey = "otklik-fuzz-qr-secret2";
 
