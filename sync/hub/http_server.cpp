@@ -1,6 +1,8 @@
 // libmicrohttpd behind http_server.h. Each connection's request is gathered in a
-// RequestState (created on the first callback, freed in the "completed" notification); the
-// handler runs once the body is complete. Limits that can be checked before the body arrives
+// RequestState (created on the first callback, freed in the "completed" notification). Once
+// the body is complete the connection is suspended and the handler runs on a RequestWorkers
+// thread, which stores the reply and resumes the connection; libmicrohttpd then calls back and
+// the reply is sent. Limits that can be checked before the body arrives
 // (declared length) answer at once, so an oversized upload is refused without being read.
 #include "http_server.h"
 
@@ -12,9 +14,11 @@
 #include <cctype>
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 
 #include "platform/log.h"
+#include "sync/hub/request_workers.h"
 
 namespace otklik::hub {
 
@@ -22,6 +26,7 @@ struct HttpServer::State {
     ServerOptions options;
     HttpHandler handler;
     MHD_Daemon* daemon = nullptr;
+    std::unique_ptr<RequestWorkers> workers;
 };
 
 namespace {
@@ -32,6 +37,7 @@ struct RequestState {
     HttpRequest request;
     Steady::time_point started = Steady::now();
     bool tooLarge = false;
+    std::optional<HttpReply> reply;  // set by the worker before it resumes the connection
 };
 
 MHD_Result collectValue(void* cls, MHD_ValueKind, const char* key, const char* value) {
@@ -76,6 +82,16 @@ HttpReply plainError(int status, const std::string& error, const std::string& fi
     return reply;
 }
 
+HttpReply runHandler(HttpServer::State& server, const HttpRequest& request) {
+    try {
+        return server.handler(request);
+    } catch (const std::exception& e) {
+        // Handlers answer every expected failure themselves; anything else is a bug, logged.
+        log::error(std::string("hub: unhandled error on ") + request.method + " " + request.path + ": " + e.what());
+        return plainError(500, "internal error", "try again later; the hub's log has the details");
+    }
+}
+
 MHD_Result onRequest(void* cls, MHD_Connection* connection, const char* url, const char* method, const char*, const char* uploadData,
                      size_t* uploadSize, void** context) {
     auto* server = static_cast<HttpServer::State*>(cls);
@@ -112,15 +128,15 @@ MHD_Result onRequest(void* cls, MHD_Connection* connection, const char* url, con
     }
     if (state->tooLarge)
         return send(connection, plainError(413, "request body too large", "send at most " + std::to_string(limits.maxBodyBytes) + " bytes per request"));
-    HttpReply reply;
-    try {
-        reply = server->handler(state->request);
-    } catch (const std::exception& e) {
-        // Handlers answer every expected failure themselves; anything else is a bug, logged.
-        log::error(std::string("hub: unhandled error on ") + state->request.method + " " + state->request.path + ": " + e.what());
-        reply = plainError(500, "internal error", "try again later; the hub's log has the details");
-    }
-    return send(connection, reply);
+    if (state->reply) return send(connection, *state->reply);  // back from a worker
+    // The connection sleeps (neither read nor timed out) until its reply is ready.
+    MHD_suspend_connection(connection);
+    auto work = [server, connection, state] {
+        state->reply = runHandler(*server, state->request);
+        MHD_resume_connection(connection);
+    };
+    if (!server->workers->submit(work)) work();  // stopping: answer on this thread
+    return MHD_YES;
 }
 
 void onCompleted(void*, MHD_Connection*, void** context, MHD_RequestTerminationCode) {
@@ -144,7 +160,7 @@ HttpServer::HttpServer(ServerOptions options, HttpHandler handler) : state_(std:
     const ServerOptions& o = state_->options;
 
     sockaddr_storage address{};
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
     auto* v4 = reinterpret_cast<sockaddr_in*>(&address);
     auto* v6 = reinterpret_cast<sockaddr_in6*>(&address);
     if (inet_pton(AF_INET, o.address.c_str(), &v4->sin_addr) == 1) {
@@ -163,13 +179,15 @@ HttpServer::HttpServer(ServerOptions options, HttpHandler handler) : state_(std:
     std::vector<MHD_OptionItem> items = {
         {MHD_OPTION_EXTERNAL_LOGGER, reinterpret_cast<intptr_t>(&onMhdError), nullptr},  // first, to catch every message
         {MHD_OPTION_SOCK_ADDR, 0, &address},
-        {MHD_OPTION_THREAD_POOL_SIZE, static_cast<intptr_t>(o.limits.threads), nullptr},
         {MHD_OPTION_CONNECTION_LIMIT, static_cast<intptr_t>(o.limits.maxConnections), nullptr},
         {MHD_OPTION_PER_IP_CONNECTION_LIMIT, static_cast<intptr_t>(o.limits.maxConnectionsPerAddress), nullptr},
         {MHD_OPTION_CONNECTION_TIMEOUT, static_cast<intptr_t>(o.limits.idleTimeoutSeconds), nullptr},
         {MHD_OPTION_CONNECTION_MEMORY_LIMIT, static_cast<intptr_t>(o.limits.connectionMemoryBytes), nullptr},
         {MHD_OPTION_NOTIFY_COMPLETED, reinterpret_cast<intptr_t>(&onCompleted), nullptr},
     };
+    // One network thread is the daemon's own (libmicrohttpd warns about a "pool" of one).
+    unsigned networkThreads = o.limits.networkThreads ? o.limits.networkThreads : o.limits.threads;
+    if (networkThreads > 1) items.push_back({MHD_OPTION_THREAD_POOL_SIZE, static_cast<intptr_t>(networkThreads), nullptr});
     if (tls) {
         items.push_back({MHD_OPTION_HTTPS_MEM_CERT, 0, const_cast<char*>(o.certPem.c_str())});
         items.push_back({MHD_OPTION_HTTPS_MEM_KEY, 0, const_cast<char*>(o.keyPem.c_str())});
@@ -178,6 +196,7 @@ HttpServer::HttpServer(ServerOptions options, HttpHandler handler) : state_(std:
     }
     items.push_back({MHD_OPTION_END, 0, nullptr});
 
+    state_->workers = std::make_unique<RequestWorkers>(o.limits.threads);
     state_->daemon = MHD_start_daemon(flags, static_cast<uint16_t>(o.port), nullptr, nullptr, &onRequest, state_.get(), MHD_OPTION_ARRAY,
                                       items.data(), MHD_OPTION_END);
     if (!state_->daemon)
@@ -187,7 +206,11 @@ HttpServer::HttpServer(ServerOptions options, HttpHandler handler) : state_(std:
 }
 
 HttpServer::~HttpServer() {
-    if (state_ && state_->daemon) MHD_stop_daemon(state_->daemon);
+    if (!state_ || !state_->daemon) return;
+    // Workers first: the jobs they hold resume their connections, which must still exist; a
+    // request that arrives meanwhile is answered on the network thread. Then the daemon.
+    state_->workers->stop();
+    MHD_stop_daemon(state_->daemon);
 }
 
 int HttpServer::port() const {

@@ -46,7 +46,8 @@ struct ServerLimits {
     unsigned maxConnectionsPerAddress = 64;
     unsigned idleTimeoutSeconds = 15;     // a connection silent this long is closed
     unsigned requestTimeoutSeconds = 60;  // a body still arriving after this is cut off
-    unsigned threads = 4;
+    unsigned threads = 4;                 // request handler threads (request_workers.h)
+    unsigned networkThreads = 0;          // libmicrohttpd's network and TLS threads; 0 = as many as `threads`
 };
 
 struct ServerOptions {

@@ -26,7 +26,7 @@ int main(int argc, char** argv) {
     serveCommand->add_option("--port", serveOptions.port, "Port (default 8443 with TLS, 8080 without; 0 = any free port)");
     serveCommand->add_option("--cert", serveOptions.certFile, "TLS certificate chain (PEM)")->check(CLI::ExistingFile);
     serveCommand->add_option("--key", serveOptions.keyFile, "TLS private key (PEM)")->check(CLI::ExistingFile);
-    serveCommand->add_option("--threads", serveOptions.threads, "HTTP worker threads")->check(CLI::Range(1u, 64u))->capture_default_str();
+    serveCommand->add_option("--threads", serveOptions.threads, "request handler threads (and as many network/TLS threads)")->check(CLI::Range(1u, 64u))->capture_default_str();
     serveCommand->add_option("--pool", serveOptions.poolSize, "PostgreSQL connections")->check(CLI::Range(1, 256))->capture_default_str();
     serveCommand->add_option("--rate-limit", serveOptions.rateLimit, "Requests per second per terminal (0 = no limit)")
         ->check(CLI::Range(0.0, 100000.0))

@@ -4,7 +4,7 @@
 // 500 rows per transaction, as many connections at once as the hub has clients; no HTTP, no JSON, no checks). SQLite, then a real PostgreSQL started here.
 // A benchmark: prints figures, never fails on them.
 //
-// Usage: hub_ingest_bench [--responses N] [--clients N] [--rounds N] [--dir DIR] [--sqlite-only]
+// Usage: hub_ingest_bench [--responses N] [--clients N] [--rounds N] [--dir DIR] [--sqlite-only | --postgresql-only]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -228,9 +228,10 @@ void compare(const char* name, const std::function<std::string()>& freshUrl, std
 int main(int argc, char** argv) {
     int responses = 40000, clients = 2, rounds = 3;
     std::string dir = "build/bench/hub";
-    bool sqliteOnly = false;
+    bool sqliteOnly = false, postgresqlOnly = false;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--sqlite-only")) sqliteOnly = true;
+        if (!std::strcmp(argv[i], "--postgresql-only")) postgresqlOnly = true;
         if (i + 1 >= argc) continue;
         if (!std::strcmp(argv[i], "--responses")) responses = std::stoi(argv[i + 1]);
         if (!std::strcmp(argv[i], "--clients")) clients = std::stoi(argv[i + 1]);
@@ -243,7 +244,7 @@ int main(int argc, char** argv) {
     auto work = makeWork(responses, 4);
     std::printf("hub_ingest_bench: %d responses from 4 terminals in batches of %d, %d clients at once\n", responses, kBatch, clients);
     int files = 0;
-    compare("sqlite", [&] { return dir + "/store-" + std::to_string(++files) + ".db"; }, work, pki, clients, rounds);
+    if (!postgresqlOnly) compare("sqlite", [&] { return dir + "/store-" + std::to_string(++files) + ".db"; }, work, pki, clients, rounds);
     if (!sqliteOnly) {
         std::string why;
         if (!test::PostgresServer::available(&why)) {
