@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sync/protocol/condition.h"
+
 namespace otklik::hub {
 
 namespace {
@@ -183,35 +185,6 @@ std::optional<FormFields> parseFormBody(std::string_view body) {
         fields.emplace(std::move(*name), std::move(*value));
     }
     return fields;
-}
-
-bool conditionHolds(const Condition& c, const Answers& answers) {
-    auto find = [&](const std::string& id) -> const Answer* {
-        auto it = answers.find(id);
-        return it == answers.end() ? nullptr : &it->second;
-    };
-    switch (c.kind) {
-        case Condition::Kind::AnyRatingAtMost:
-            return std::any_of(answers.begin(), answers.end(),
-                               [&](const auto& item) { return item.second.rating >= 1 && item.second.rating <= c.number; });
-        case Condition::Kind::AtMost: {
-            const Answer* a = find(c.question);
-            return a && a->rating >= 1 && a->rating <= c.number;
-        }
-        case Condition::Kind::AtLeast: {
-            const Answer* a = find(c.question);
-            return a && a->rating >= c.number;
-        }
-        case Condition::Kind::Is: {
-            const Answer* a = find(c.question);
-            return a && std::find(a->selected.begin(), a->selected.end(), c.option) != a->selected.end();
-        }
-        case Condition::Kind::Any:
-            return std::any_of(c.children.begin(), c.children.end(), [&](const Condition& child) { return conditionHolds(child, answers); });
-        case Condition::Kind::All:
-            return std::all_of(c.children.begin(), c.children.end(), [&](const Condition& child) { return conditionHolds(child, answers); });
-    }
-    return false;
 }
 
 Answers answersFromForm(const Questionnaire& questionnaire, const FormFields& fields) {

@@ -47,9 +47,6 @@ std::optional<FormFields> parseFormBody(std::string_view body);
 // :has() shows every question; the terminal would not have asked it).
 Answers answersFromForm(const Questionnaire& questionnaire, const FormFields& fields);
 
-// True when `condition` holds for `answers` (the kiosk's rules, docs/questionnaire.md).
-bool conditionHolds(const Condition& condition, const Answers& answers);
-
 // The service the answers name (the first service-type question's choice), or "".
 std::string serviceOf(const Questionnaire& questionnaire, const Answers& answers);
 
