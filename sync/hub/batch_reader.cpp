@@ -61,6 +61,16 @@ dom::array arrayOf(dom::element e) {
     return out;
 }
 
+// An object's members in nlohmann's key order: std::string_view compares as its std::map keys
+// do, byte by byte, unsigned. Repeated keys end up side by side.
+using Members = std::vector<std::pair<std::string_view, dom::element>>;
+Members sortedMembers(dom::element object) {
+    Members members;
+    for (dom::key_value_pair kv : objectOf(object)) members.emplace_back(kv.key, kv.value);
+    std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    return members;
+}
+
 // response_reader.h's view over a simdjson element. Only used on items writeCanonical accepted,
 // so no object repeats a key and `field` may take the first match.
 class SimdView {
@@ -89,10 +99,7 @@ public:
     }
     template <class F>
     bool eachMember(F f) const {
-        std::vector<std::pair<std::string_view, dom::element>> members;
-        for (dom::key_value_pair kv : objectOf(e_)) members.emplace_back(kv.key, kv.value);
-        std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-        for (const auto& [key, value] : members)
+        for (const auto& [key, value] : sortedMembers(e_))
             if (!f(std::string(key), SimdView(value))) return false;
         return true;
     }
@@ -145,10 +152,7 @@ void writeInteger(Integer value, std::string& out) {
 bool writeCanonical(dom::element e, std::string& out) {
     switch (e.type()) {
         case dom::element_type::OBJECT: {
-            std::vector<std::pair<std::string_view, dom::element>> members;
-            for (dom::key_value_pair kv : objectOf(e)) members.emplace_back(kv.key, kv.value);
-            // std::string_view compares as nlohmann's std::map keys do: byte by byte, unsigned.
-            std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+            Members members = sortedMembers(e);
             out += '{';
             for (size_t i = 0; i < members.size(); ++i) {
                 if (i > 0) {
