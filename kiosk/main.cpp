@@ -20,6 +20,7 @@
 #include "kiosk/ui/kiosk_ui.h"
 #include "platform/clock.h"
 #include "platform/display.h"
+#include "platform/instance_lock.h"
 #include "platform/log.h"
 #include "kiosk/app/recording_store.h"
 #include "kiosk/app/settings_from_config.h"
@@ -111,6 +112,12 @@ int run(const Options& o, std::chrono::steady_clock::time_point started) {
     ui::KioskUi ui(setup.strings, uiSettings(setup.config));
 
     std::string error;
+    // One kiosk per data folder, held until the process ends (the outbox has one writer).
+    auto instance = InstanceLock::acquire(setup.config.dataDir, error);
+    if (!instance) {
+        log::error(error);
+        return kExitFailed;
+    }
     auto display = openSdlDisplay(displayOptions, error);
     if (!display) {
         log::error(error);
@@ -209,6 +216,14 @@ int main(int argc, char** argv) {
     exportCommand->add_option("--format", exportOptions.format, "jsonl (default) or csv");
     exportCommand->add_option("--state", exportOptions.state, "pending, delivered, rejected or all (default)");
 
+    std::string requeueDataDir, requeueConfig, requeueSince;
+    bool requeueRejected = false;
+    CLI::App* requeueCommand = cli.add_subcommand("requeue", "Put rejected responses back for delivery after a fix (stop the kiosk first)");
+    requeueCommand->add_flag("--rejected", requeueRejected, "Requeue the responses the hub rejected")->required();
+    requeueCommand->add_option("--since", requeueSince, "Only those rejected on or after this UTC date (YYYY-MM-DD)");
+    requeueCommand->add_option("--data-dir", requeueDataDir, "The kiosk's data folder (default: data_dir of --config)");
+    requeueCommand->add_option("--config", requeueConfig, "Device config to take data_dir from");
+
     std::string statusDataDir, statusConfig;
     bool statusJson = false;
     CLI::App* statusCommand = cli.add_subcommand("status", "Counts by delivery state, oldest pending, highest seq, size, storage errors");
@@ -225,6 +240,8 @@ int main(int argc, char** argv) {
         exportOptions.dataDir = dataDirFrom(exportOptions.dataDir, exportConfig);
         return otklik::cli::runExport(exportOptions, stdout);
     }
+    if (*requeueCommand)
+        return otklik::cli::runRequeue(dataDirFrom(requeueDataDir, requeueConfig), requeueSince, otklik::SystemClock().wallMs(), stdout);
     if (*statusCommand) {
         return otklik::cli::runStatus(dataDirFrom(statusDataDir, statusConfig), statusJson, otklik::SystemClock().wallMs(), stdout,
                                       clockSuspectAfterMsFrom(statusConfig));

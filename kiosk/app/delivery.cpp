@@ -31,6 +31,7 @@ HeartbeatSettings heartbeatFrom(const DeviceConfig& config) {
     HeartbeatSettings s;
     s.hubUrl = config.hub.url;
     s.token = config.hub.token;
+    s.terminalId = config.terminalId;
     s.dataDir = config.dataDir;
     return s;
 }

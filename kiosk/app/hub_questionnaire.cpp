@@ -33,6 +33,11 @@ std::optional<Questionnaire> questionnaireFromHub(const HubConfig& config, const
 
 ConfigValidator hubConfigValidator(DeviceConfig config) {
     return [device = std::move(config)](const HubConfig& hub) {
+        // The hub answers with the terminal its token belongs to: another id means this
+        // terminal was given another terminal's token, and nothing meant for that one applies here.
+        if (!hub.terminalId.empty() && hub.terminalId != device.terminalId)
+            return "the hub sends the config of terminal \"" + hub.terminalId + "\", but this terminal is \"" + device.terminalId +
+                   "\": it was given another terminal's token. Enrol it again (docs/technician.md); its responses wait here until then";
         std::string problems;
         (void)questionnaireFromHub(hub, device, problems);
         return problems;

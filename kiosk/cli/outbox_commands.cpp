@@ -6,7 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "platform/instance_lock.h"
 #include "sync/client/outbox_store.h"
+#include "sync/protocol/utc_time.h"
 
 namespace otklik::cli {
 
@@ -206,6 +208,38 @@ int runStatus(const std::string& dataDir, bool json, int64_t nowMs, std::FILE* o
                      seconds(clockSuspectAfterMs).c_str());
     else
         std::fprintf(out, "clock check:     responses are not flagged (within %s of the hub's clock)\n", seconds(clockSuspectAfterMs).c_str());
+    return 0;
+}
+
+int runRequeue(const std::string& dataDir, const std::string& since, int64_t nowMs, std::FILE* out) {
+    std::optional<int64_t> sinceMs;
+    if (!since.empty() && !(sinceMs = parseUtcDate(since))) {
+        std::fprintf(stderr, "otklik-kiosk requeue: --since \"%s\" is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)\n", since.c_str());
+        return 2;
+    }
+    // The outbox has one writer: while the kiosk runs, it is the kiosk.
+    std::string lockError;
+    auto lock = InstanceLock::acquire(dataDir, lockError);
+    if (!lock) {
+        std::fprintf(stderr, "otklik-kiosk requeue: %s; then run requeue again and start the kiosk\n", lockError.c_str());
+        return 1;
+    }
+    sqlite::Error error;
+    OutboxSettings settings;
+    settings.dataDir = dataDir;
+    auto store = OutboxStore::open(settings, nowMs, error);
+    if (!store) {
+        std::fprintf(stderr, "otklik-kiosk requeue: %s\n", error.message.c_str());
+        return 1;
+    }
+    auto count = store->requeueRejected(sinceMs, nowMs, error);
+    if (!count) {
+        std::fprintf(stderr, "otklik-kiosk requeue: nothing changed: %s\n", error.message.c_str());
+        return 1;
+    }
+    std::fprintf(out, "requeued: %lld rejected responses%s are pending again; the kiosk delivers them at its next attempt "
+                      "(the hub stores each once, whatever it received before)\n",
+                 static_cast<long long>(*count), since.empty() ? "" : (" (rejected since " + since + ")").c_str());
     return 0;
 }
 

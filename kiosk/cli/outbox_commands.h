@@ -1,5 +1,5 @@
-// `otklik-kiosk export` and `otklik-kiosk status`: read the outbox (read-only, safe while the
-// kiosk runs) for technicians and scripts.
+// `otklik-kiosk export` and `otklik-kiosk status` read the outbox (read-only, safe while the
+// kiosk runs) for technicians and scripts; `requeue` puts rejected responses back for delivery.
 #pragma once
 
 #include <cstdint>
@@ -23,5 +23,10 @@ int runExport(const ExportOptions& options, std::FILE* out);
 // clock offset (flagging responses beyond `clockSuspectAfterMs`). `json` for scripts.
 int runStatus(const std::string& dataDir, bool json, int64_t nowMs, std::FILE* out,
               int64_t clockSuspectAfterMs = kDefaultClockSuspectAfterMs);
+
+// Puts rejected responses back to pending (only those rejected at or after `since`, a UTC
+// date, when given). Refuses while a kiosk runs on the folder (the outbox has one writer).
+// Returns 0, 1 (the kiosk runs, storage failed) or 2 (bad input).
+int runRequeue(const std::string& dataDir, const std::string& since, int64_t nowMs, std::FILE* out);
 
 }  // namespace otklik::cli

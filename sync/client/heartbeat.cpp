@@ -73,6 +73,7 @@ std::string Heartbeat::body() {
               {"uptime_s", std::max<int64_t>(0, (clock_.monoMs() - startedMonoMs_) / 1000)},
               {"unsent", summary.pending},
               {"terminal_time_ms", std::max<int64_t>(0, now)}};
+    if (!settings_.terminalId.empty()) j["terminal_id"] = settings_.terminalId;
     if (summary.oldestPendingAtMs) j["oldest_unsent_age_s"] = std::max<int64_t>(0, (now - *summary.oldestPendingAtMs) / 1000);
     if (auto free = freeDiskBytes(settings_.dataDir)) j["free_disk_bytes"] = *free;
     if (settings_.configError) j["config_error"] = utf8Prefix(settings_.configError(), kMaxConfigErrorBytes);
@@ -105,15 +106,13 @@ void Heartbeat::run() {
         return;
     }
     // A hub that answers but refuses the heartbeat will not mend by itself soon: asked again
-    // only every interval. A refused token is the uploader's to report; anything else (400, a
-    // 404 from an older hub) is said once. Network trouble and 5xx are the uploader's too.
+    // only every interval, and said once (a refused token too: with nothing pending, no batch
+    // would tell). Network trouble and 5xx are the uploader's to report.
     if (result.replied() && result.status >= 400 && result.status < 500 && result.status != 429) {
-        if (result.status != 401 && result.status != 403) {
-            std::string what = "heartbeat: the hub answered " + std::to_string(result.status) + " (" + result.body.substr(0, 200) +
-                               "); the terminal goes on without it and tries again every " + std::to_string(interval / 1000) + " s";
-            if (what != lastLogged_) log::warning(what);
-            lastLogged_ = what;
-        }
+        std::string what = "heartbeat: the hub answered " + std::to_string(result.status) + " (" + result.body.substr(0, 300) +
+                           "); the terminal goes on without it and tries again every " + std::to_string(interval / 1000) + " s";
+        if (what != lastLogged_) log::warning(what);
+        lastLogged_ = what;
         dueMonoMs_ = clock_.monoMs() + interval;
         return;
     }

@@ -22,6 +22,7 @@ namespace otklik {
 struct HeartbeatSettings {
     std::string hubUrl;                 // as for the uploader
     std::string token;
+    std::string terminalId;             // sent so the hub can refuse another terminal's token ("" = not sent)
     std::string dataDir;                // free disk is measured where the outbox lives
     std::string version;                // "" = this build's version (the CMake project version)
     int64_t intervalMs = 300'000;       // between heartbeats, unless intervalSeconds says otherwise

@@ -2,6 +2,8 @@
 // whole batch in one commit), and the uploader's record that `status` shows after a restart.
 #include "sync/client/outbox_store.h"
 
+#include <cstdint>
+
 namespace otklik {
 
 using sqlite::Error;
@@ -54,6 +56,19 @@ Error OutboxStore::setStates(const std::vector<StateChange>& changes, int64_t no
     }
     if ((error = commit_->run())) (void)rollback_->run();
     return error;
+}
+
+std::optional<int64_t> OutboxStore::requeueRejected(std::optional<int64_t> rejectedSinceMs, int64_t nowMs, Error& error) {
+    // The reason stays readable in the log and the earlier export; the row only forgets it so
+    // that `status` and a new export do not show a verdict the hub may no longer give.
+    auto s = db_->prepare(
+        "UPDATE responses SET state = 'pending', state_reason = '', state_changed_at_ms = ?1 "
+        "WHERE state = 'rejected' AND state_changed_at_ms >= ?2",
+        error);
+    if (!s) return std::nullopt;
+    s->bind(1, nowMs).bind(2, rejectedSinceMs.value_or(INT64_MIN));
+    if ((error = s->run())) return std::nullopt;
+    return db_->changes();
 }
 
 std::optional<DeliveryState> OutboxStore::stateOf(int64_t seq, Error& error) {

@@ -89,6 +89,10 @@ public:
     // for a whole batch): all or none.
     [[nodiscard]] sqlite::Error setStates(const std::vector<StateChange>& changes, int64_t nowMs,
                                           const std::optional<SyncRecord>& record = std::nullopt);
+    // Puts rejected responses (those rejected at or after `rejectedSinceMs`, or all) back to
+    // pending for another delivery after a fix; the hub's exactly-once rule makes a resend
+    // harmless. Returns how many; nullopt with `error` set on failure (then none changed).
+    [[nodiscard]] std::optional<int64_t> requeueRejected(std::optional<int64_t> rejectedSinceMs, int64_t nowMs, sqlite::Error& error);
     // The state of the response numbered `seq`; nullopt if there is none (never stored,
     // pruned, or lost with a damaged file) or on error.
     [[nodiscard]] std::optional<DeliveryState> stateOf(int64_t seq, sqlite::Error& error);

@@ -282,9 +282,10 @@ AttemptResult Uploader::attempt() {
             outcome = rejectSingle("refused by the hub (HTTP 400): " + hubError(result, true));
         }
     } else if (result.status == 401 || result.status == 403) {
-        // Nothing is wrong with the responses: park nothing, and knock rarely until a
-        // technician enrols the terminal again.
-        outcome = fail("the hub refused this terminal's token (" + hubError(result, false) + ") — enrol it again", retryAfter, true);
+        // Nothing is wrong with the responses (an unknown, revoked or another terminal's token
+        // is an identity error, never a verdict on them): park nothing, keep them pending, and
+        // knock rarely until a technician mends the terminal's credentials.
+        outcome = fail("the hub refused this terminal's token: " + hubError(result, true), retryAfter, true);
     } else if (result.status == 429 || result.status >= 500) {
         outcome = fail("the hub answered " + std::to_string(result.status) + ": " + hubError(result, true), retryAfter, false);
     } else {

@@ -17,6 +17,7 @@
 #include "sync/protocol/questionnaire.h"
 #include "sync/protocol/gzip.h"
 #include "sync/protocol/response.h"
+#include "sync/protocol/utc_time.h"
 
 namespace otklik::hub {
 
@@ -146,9 +147,31 @@ BatchItem checkItem(WireItem&& item, const Terminal& terminal) {
 
 }  // namespace
 
-HttpReply errorReply(int status, const std::string& error, const std::string& fix) {
-    return jsonReply(status, json{{"error", error}, {"fix", fix}});
+HttpReply errorReply(int status, const std::string& error, const std::string& fix, const std::string& code) {
+    json body{{"error", error}, {"fix", fix}};
+    if (!code.empty()) body["code"] = code;
+    return jsonReply(status, body);
 }
+
+namespace {
+
+HttpReply terminalMismatch(const std::string& what, const Terminal& terminal, const std::string& claimed, const std::string& from) {
+    // Never a verdict on the responses: the terminal keeps them and delivers them once it has
+    // its own token. Logged, because a copy-paste slip between two configs looks exactly so.
+    log::warning("hub: refused " + what + " from " + from + ": the token of terminal " + terminal.id + " came from terminal " + claimed +
+                 "; nothing of terminal " + terminal.id + " was changed");
+    return errorReply(403,
+                      "this token belongs to terminal \"" + terminal.id + "\", but " + what + " comes from terminal \"" + claimed +
+                          "\"; nothing was stored",
+                      "give terminal \"" + claimed + "\" its own token: enrol it (docs/technician.md). It keeps its responses and delivers them then",
+                      "terminal_mismatch");
+}
+
+// The first characters of a refused token's hash, so the log can tell refusals apart without
+// holding anything that would let a reader use the token.
+std::string tokenTag(const std::string& token) { return "token sha256 " + sha256Hex(token).substr(0, 12); }
+
+}  // namespace
 
 HubApi::HubApi(HubStore& store, const Clock& clock, ApiSettings settings)
     : store_(store), clock_(clock), settings_(settings), limiter_(settings.rateLimitPerSecond, settings.rateLimitBurst) {
@@ -217,18 +240,25 @@ HttpReply HubApi::route(const HttpRequest& request, std::string& routeName) {
 std::optional<Terminal> HubApi::authenticate(const HttpRequest& request, HttpReply& refusal) {
     std::string token = bearer(request);
     if (token.empty()) {
-        refusal = errorReply(401, "no terminal token", "send the header Authorization: Bearer <token from `otklik-hub terminal add`>");
+        log::warning("hub: refused " + request.method + " " + request.path + " from " + request.remoteAddress + ": no token");
+        refusal = errorReply(401, "no terminal token", "send the header Authorization: Bearer <token from `otklik-hub terminal add`>",
+                             "token_missing");
         refusal.headers.emplace_back("WWW-Authenticate", "Bearer");
         return std::nullopt;
     }
     auto terminal = store_.terminalByTokenHash(sha256Hex(token));
     if (!terminal) {
-        refusal = errorReply(401, "unknown terminal token", "enrol the terminal again: `otklik-hub terminal add` prints a new token");
+        log::warning("hub: refused " + request.method + " " + request.path + " from " + request.remoteAddress + ": unknown " + tokenTag(token));
+        refusal = errorReply(401, "unknown terminal token", "enrol the terminal again: `otklik-hub terminal enrol-code` gives a code",
+                             "token_unknown");
         refusal.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
         return std::nullopt;
     }
     if (terminal->revokedAtMs) {
-        refusal = errorReply(403, "terminal " + terminal->id + " has been revoked", "a technician must enrol it under a new id");
+        log::warning("hub: refused " + request.method + " " + request.path + " from " + request.remoteAddress + ": terminal " + terminal->id +
+                     " is revoked (" + tokenTag(token) + ")");
+        refusal = errorReply(403, "terminal " + terminal->id + " has been revoked", "a technician must enrol it under a new id",
+                             "terminal_revoked");
         return std::nullopt;
     }
     int retryAfter = 1;
@@ -275,6 +305,11 @@ HttpReply HubApi::postBatch(const HttpRequest& request, const Terminal& terminal
     if (!body) return refusal;
     WireBatch batch = readBatch(*body, static_cast<size_t>(settings_.maxBatchItems));
     if (!batch.error.empty()) return errorReply(400, batch.error, batch.fix);
+    // A batch of another terminal's responses is an identity error, not bad responses: refused
+    // whole, so nothing is parked as rejected and the other terminal's numbers stay untouched.
+    for (const auto& item : batch.items)
+        if (item.response && item.response->terminalId != terminal.id)
+            return terminalMismatch("a batch", terminal, item.response->terminalId, request.remoteAddress);
     std::vector<BatchItem> items;
     items.reserve(batch.items.size());
     for (auto& item : batch.items) items.push_back(checkItem(std::move(item), terminal));
@@ -361,10 +396,13 @@ HttpReply HubApi::postHeartbeat(const HttpRequest& request, const Terminal& term
         }
         return true;
     };
-    if (!text("version", h.version) || !integer("uptime_s", h.uptimeS, false) || !integer("unsent", h.unsent, true) ||
+    std::string claimed;
+    if (!text("terminal_id", claimed) || !text("version", h.version) || !integer("uptime_s", h.uptimeS, false) || !integer("unsent", h.unsent, true) ||
         !integer("oldest_unsent_age_s", h.oldestUnsentS, false) || !integer("free_disk_bytes", h.freeDiskBytes, false) ||
         !integer("terminal_time_ms", h.terminalTimeMs, true) || !text("config_error", h.configError))
         return errorReply(400, error, "see the heartbeat schema in docs/api/openapi.yaml");
+    // Optional for terminals from before it was sent; when given, it must be the token's.
+    if (!claimed.empty() && claimed != terminal.id) return terminalMismatch("a heartbeat", terminal, claimed, request.remoteAddress);
     int64_t now = clock_.wallMs();
     store_.recordHeartbeat(terminal.id, h, now);
     return jsonReply(200, json{{"hub_time_ms", now}, {"clock_offset_ms", now - h.terminalTimeMs}});
@@ -402,7 +440,7 @@ HttpReply HubApi::results(const HttpRequest& request) {
     options.centreFilter = request.queryValue("centre");
     std::string since = request.queryValue("since");
     if (!since.empty()) {
-        auto parsed = parseSince(since);
+        auto parsed = parseUtcDate(since);
         if (!parsed) return htmlReply(400, renderErrorPage(400, "\"" + since.substr(0, 40) + "\" is not a date", "write the date as YYYY-MM-DD"));
         options.sinceMs = *parsed;
     }

@@ -57,7 +57,8 @@ private:
     std::unique_ptr<PhoneRoutes> phone_;
 };
 
-// {"error": ..., "fix": ...} with the given status.
-HttpReply errorReply(int status, const std::string& error, const std::string& fix);
+// {"error": ..., "fix": ...} with the given status, and "code" (a stable name for programs,
+// docs/api/openapi.yaml) when given.
+HttpReply errorReply(int status, const std::string& error, const std::string& fix, const std::string& code = "");
 
 }  // namespace otklik::hub

@@ -19,6 +19,7 @@
 #include "sync/protocol/crypto.h"
 #include "sync/protocol/file_io.h"
 #include "sync/protocol/questionnaire.h"
+#include "sync/protocol/utc_time.h"
 
 namespace otklik::hub {
 
@@ -98,23 +99,6 @@ std::string ageText(std::optional<int64_t> atMs, int64_t nowMs) {
 }
 
 }  // namespace
-
-std::optional<int64_t> parseSince(const std::string& text) {
-    std::smatch m;
-    static const std::regex pattern(R"((\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})Z)?)");
-    if (!std::regex_match(text, m, pattern)) return std::nullopt;
-    std::tm tm{};
-    tm.tm_year = std::stoi(m[1]) - 1900;
-    tm.tm_mon = std::stoi(m[2]) - 1;
-    tm.tm_mday = std::stoi(m[3]);
-    if (m[4].matched) {
-        tm.tm_hour = std::stoi(m[4]);
-        tm.tm_min = std::stoi(m[5]);
-        tm.tm_sec = std::stoi(m[6]);
-    }
-    if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60) return std::nullopt;
-    return static_cast<int64_t>(timegm(&tm)) * 1000;
-}
 
 int serve(const ServeOptions& o) {
     ServerOptions server;
@@ -295,7 +279,7 @@ int exportResponses(const std::string& db, const std::string& format, const std:
     filter.centre = centre;
     filter.terminal = terminal;
     if (!since.empty()) {
-        filter.sinceMs = parseSince(since);
+        filter.sinceMs = parseUtcDate(since);
         if (!filter.sinceMs) {
             std::fprintf(stderr, "otklik-hub: --since \"%s\" is not a date: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)\n", since.c_str());
             return kBadInput;

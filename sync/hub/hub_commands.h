@@ -33,7 +33,4 @@ int adminToken(const std::string& db);
 int exportResponses(const std::string& db, const std::string& format, const std::string& since, const std::string& centre,
                     const std::string& terminal);
 
-// "2026-11-01" or "2026-11-01T08:00:00Z" → Unix milliseconds (UTC); nullopt if malformed.
-std::optional<int64_t> parseSince(const std::string& text);
-
 }  // namespace otklik::hub

@@ -24,7 +24,6 @@ namespace {
 using json = nlohmann::json;
 
 // No start-up delay, so the first config pull comes at once.
-constexpr const char* kNoStartDelay = "start_delay_max_s = 0\n";
 
 std::string defaultVersion() {
     std::string error;

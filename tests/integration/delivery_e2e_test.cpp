@@ -23,12 +23,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::vector<json> kioskExport(const std::string& config) {
-    CommandResult r = runProgram({OTKLIK_KIOSK_BINARY, "export", "--config", config, "--format", "jsonl", "--state", "all"});
-    EXPECT_EQ(r.exitCode, 0) << r.err;
-    return jsonLines(r.out);
-}
-
 TEST(DeliveryEndToEnd, AThousandResponsesReachTheHubExactlyOnce) {
     std::string dir = freshDir("e2e-thousand");
     std::string db = dir + "/hub.db";

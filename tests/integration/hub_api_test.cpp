@@ -116,7 +116,6 @@ TEST_P(HubApi, KnownIdWithDifferentContentIsAConflictAndNeverOverwritten) {
 TEST_P(HubApi, BadItemsAreRejectedOneByOneAndTheRestStored) {
     startHub();
     auto client = hub->client();
-    json wrongTerminal = sampleResponse("someone-else", 2);
     json badRating = sampleResponse("mfc-01", 3);
     badRating["answers"]["overall"] = 9;
     json noSeq = sampleResponse("mfc-01", 4);
@@ -124,19 +123,45 @@ TEST_P(HubApi, BadItemsAreRejectedOneByOneAndTheRestStored) {
     json badId = sampleResponse("mfc-01", 5);
     badId["id"] = "not-a-uuid";
     json notObject = "hello";
-    HttpResult r = postBatch(client, batchOf({sampleResponse("mfc-01", 1), wrongTerminal, badRating, noSeq, badId, notObject,
-                                              sampleResponse("mfc-01", 6)}),
+    HttpResult r = postBatch(client, batchOf({sampleResponse("mfc-01", 1), badRating, noSeq, badId, notObject, sampleResponse("mfc-01", 6)}),
                              terminal.token);
     ASSERT_EQ(r.status, 200) << r.body;
     json reply = json::parse(r.body);
     std::vector<std::string> results;
     for (const auto& item : reply["results"]) results.push_back(item["result"]);
-    EXPECT_EQ(results, (std::vector<std::string>{"stored", "rejected", "rejected", "rejected", "rejected", "rejected", "stored"}));
-    EXPECT_NE(reply["results"][1]["reason"].get<std::string>().find("token belongs to \"mfc-01\""), std::string::npos);
-    EXPECT_NE(reply["results"][2]["reason"].get<std::string>().find("overall"), std::string::npos);
-    EXPECT_NE(reply["results"][3]["reason"].get<std::string>().find("seq"), std::string::npos);
+    EXPECT_EQ(results, (std::vector<std::string>{"stored", "rejected", "rejected", "rejected", "rejected", "stored"}));
+    EXPECT_NE(reply["results"][1]["reason"].get<std::string>().find("overall"), std::string::npos);
+    EXPECT_NE(reply["results"][2]["reason"].get<std::string>().find("seq"), std::string::npos);
     EXPECT_EQ(reply["high_water_seq"], 1);  // 2..5 never arrived intact
     EXPECT_EQ(exported().size(), 2u);
+}
+
+// Another terminal's responses under this token are an identity error, not bad responses:
+// the whole batch and the heartbeat are refused naming both ids, and nothing is changed.
+TEST_P(HubApi, AnotherTerminalsResponsesOrHeartbeatAreRefusedWhole) {
+    startHub();
+    auto client = hub->client();
+    HttpResult r = postBatch(client, batchOf({sampleResponse("mfc-01", 1), sampleResponse("someone-else", 2)}), terminal.token);
+    ASSERT_EQ(r.status, 403) << r.body;
+    json reply = json::parse(r.body);
+    EXPECT_EQ(reply["code"], "terminal_mismatch");
+    EXPECT_NE(reply["error"].get<std::string>().find("belongs to terminal \"mfc-01\""), std::string::npos) << r.body;
+    EXPECT_NE(reply["error"].get<std::string>().find("terminal \"someone-else\""), std::string::npos) << r.body;
+    EXPECT_TRUE(exported().empty()) << "not even the response that was the token's own";
+
+    HttpResult beat = postJson(client, hub->url("/api/v1/heartbeat"), terminal.token,
+                               R"({"terminal_id": "someone-else", "unsent": 4, "terminal_time_ms": 1})");
+    ASSERT_EQ(beat.status, 403) << beat.body;
+    EXPECT_EQ(json::parse(beat.body)["code"], "terminal_mismatch");
+    auto list = jsonLines(hubCommand(db, {"terminal", "list", "--json"}).out);
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_TRUE(list[0]["last_seen_ms"].is_null()) << "the refused heartbeat did not count as mfc-01 being seen";
+    EXPECT_TRUE(list[0]["reported_unsent"].is_null());
+    // Positive control: the same heartbeat naming its own terminal is taken.
+    ASSERT_EQ(postJson(client, hub->url("/api/v1/heartbeat"), terminal.token, R"({"terminal_id": "mfc-01", "unsent": 4, "terminal_time_ms": 1})")
+                  .status,
+              200);
+    EXPECT_EQ(jsonLines(hubCommand(db, {"terminal", "list", "--json"}).out)[0]["reported_unsent"], 4);
 }
 
 TEST_P(HubApi, MalformedBodiesGet400WithAReasonNever500) {

@@ -3,6 +3,8 @@
 
 #include <fstream>
 
+#include <gtest/gtest.h>
+
 #ifndef OTKLIK_KIOSK_BINARY
 #error "OTKLIK_KIOSK_BINARY must name the otklik-kiosk binary"
 #endif
@@ -23,6 +25,12 @@ std::string writeVisitorScript(const std::string& dir, const std::string& name, 
     std::ofstream out(path);
     for (int i = 0; i < visitors; ++i) out << "tap rate." << (1 + i % 5) << "\nwait 700\ntap nav.finish\nwait 6000\n";
     return path;
+}
+
+std::vector<nlohmann::json> kioskExport(const std::string& config) {
+    CommandResult r = runProgram({OTKLIK_KIOSK_BINARY, "export", "--config", config, "--format", "jsonl", "--state", "all"});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    return jsonLines(r.out);
 }
 
 CommandResult runKiosk(const std::string& config, const std::string& script, const std::string& responsesOut) {

@@ -16,6 +16,12 @@ std::string writeKioskConfig(const std::string& dir, const std::string& terminal
 // A script file `dir/name` of `visitors` visitors: a face, Finish, the thank-you runs out.
 std::string writeVisitorScript(const std::string& dir, const std::string& name, int visitors);
 
+// More [hub] TOML for writeKioskConfig: the first delivery at once (no random start delay).
+inline constexpr const char* kNoStartDelay = "start_delay_max_s = 0\n";
+
+// `otklik-kiosk export --config CONFIG` as JSON objects (every state); fails the test if it fails.
+std::vector<nlohmann::json> kioskExport(const std::string& config);
+
 // The kiosk headless at 800x480 running `script`; with `responsesOut`, the responses it
 // stored are written there as JSON lines.
 CommandResult runKiosk(const std::string& config, const std::string& script, const std::string& responsesOut = "");

@@ -38,6 +38,7 @@ std::string readFile(const std::string& path) {
 struct Pull {
     explicit Pull(const std::string& name) : dir(fakes::freshTempDir(name)), hub(kToken), clock(1000, 1'795'000'000'000) {
         device = defaultDeviceConfig(std::string(OTKLIK_SOURCE_DIR) + "/assets", dir);
+        device.terminalId = "t-1";  // the fake hub's terminal
         puller = makePuller();
     }
     std::unique_ptr<ConfigPuller> makePuller() {
@@ -142,6 +143,25 @@ TEST(ConfigPull, AQuestionnaireThatDoesNotParseIsRefusedWithTheParsersWords) {
     EXPECT_EQ(p.puller->pull(), PullOutcome::Refused);
     EXPECT_NE(p.puller->configError().find("main: missing"), std::string::npos) << p.puller->configError();
     EXPECT_FALSE(fs::exists(p.dir + "/" + kHubConfigFile));
+}
+
+// A copy-paste slip gave this terminal another terminal's token: the hub answers with the
+// other's config, which must not be used here (its questionnaire, its QR window, its PIN).
+TEST(ConfigPull, AnotherTerminalsConfigIsRefusedNamingBoth) {
+    Pull p("pull-other-terminal");
+    p.device.terminalId = "mfc-03";
+    p.puller = p.makePuller();
+    p.serve(variants::questionnaireVersion("v2"), "v2");
+    EXPECT_EQ(p.puller->pull(), PullOutcome::Refused);
+    std::string error = p.puller->configError();
+    EXPECT_NE(error.find("terminal \"t-1\""), std::string::npos) << error;
+    EXPECT_NE(error.find("this terminal is \"mfc-03\""), std::string::npos) << error;
+    EXPECT_FALSE(p.mailbox.take().has_value());
+    EXPECT_FALSE(fs::exists(p.dir + "/" + kHubConfigFile));
+    // Positive control: the same reply for the terminal it belongs to is taken.
+    p.device.terminalId = "t-1";
+    p.puller = p.makePuller();
+    EXPECT_EQ(p.puller->pull(), PullOutcome::Accepted);
 }
 
 TEST(ConfigPull, AMalformedReplyIsRefused) {

@@ -373,8 +373,8 @@ TEST(Uploader, ARefusedTokenParksNothingAndSaysToEnrolAgain) {
     EXPECT_EQ(summary.rejected, 0) << "nothing is wrong with the responses";
     SyncStatus s = rig.uploader->status();
     EXPECT_EQ(s.consecutiveFailures, 3);
-    EXPECT_NE(s.lastError.find("the hub refused this terminal's token (unknown terminal token)"), std::string::npos) << s.lastError;
-    EXPECT_NE(s.lastError.find("enrol it again"), std::string::npos) << s.lastError;
+    EXPECT_NE(s.lastError.find("the hub refused this terminal's token: unknown terminal token"), std::string::npos) << s.lastError;
+    EXPECT_NE(s.lastError.find("enrol the terminal again"), std::string::npos) << s.lastError;
     auto calls = rig.hub.calls();
     EXPECT_TRUE(calls[0].body == calls[2].body);
 

@@ -1,0 +1,30 @@
+// One kiosk per data folder: the running kiosk holds an advisory lock on <data_dir>/kiosk.lock
+// for its whole life (the kernel drops it when the process dies, even by SIGKILL). A second
+// kiosk on the same folder refuses to start, and commands that write the outbox (`requeue`)
+// refuse while a kiosk runs, because the outbox has exactly one writer (docs/outbox.md).
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace otklik {
+
+class InstanceLock {
+public:
+    // Takes the lock without waiting; nullopt with `error` set (who holds it, or why the file
+    // could not be opened) otherwise. Creates the folder and the file if needed.
+    static std::optional<InstanceLock> acquire(const std::string& dataDir, std::string& error);
+    // True when some process holds the lock now (a kiosk is running on this folder).
+    static bool heldByOther(const std::string& dataDir);
+
+    InstanceLock(InstanceLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+    InstanceLock& operator=(InstanceLock&&) = delete;
+    InstanceLock(const InstanceLock&) = delete;
+    ~InstanceLock();
+
+private:
+    explicit InstanceLock(int fd) : fd_(fd) {}
+    int fd_;
+};
+
+}  // namespace otklik
