@@ -113,11 +113,13 @@ int run(const Options& o, std::chrono::steady_clock::time_point started) {
 
     std::string error;
     // One kiosk per data folder, held until the process ends (the outbox has one writer).
-    auto instance = InstanceLock::acquire(setup.config.dataDir, error);
+    std::string lockWarning;
+    auto instance = InstanceLock::acquire(setup.config.dataDir, error, &lockWarning);
     if (!instance) {
         log::error(error);
         return kExitFailed;
     }
+    if (!lockWarning.empty()) log::warning("start: " + lockWarning);
     auto display = openSdlDisplay(displayOptions, error);
     if (!display) {
         log::error(error);

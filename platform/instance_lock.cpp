@@ -18,14 +18,14 @@ std::string lockPath(const std::string& dataDir) { return dataDir + "/kiosk.lock
 
 }  // namespace
 
-std::optional<InstanceLock> InstanceLock::acquire(const std::string& dataDir, std::string& error) {
+std::optional<InstanceLock> InstanceLock::acquire(const std::string& dataDir, std::string& error, std::string* warning) {
     std::error_code ec;
     std::filesystem::create_directories(dataDir, ec);
     const std::string path = lockPath(dataDir);
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
-        error = "cannot open " + path + ": " + std::strerror(errno) + " (the kiosk's user must be able to write " + dataDir + ")";
-        return std::nullopt;
+        if (warning) *warning = "cannot open " + path + ": " + std::strerror(errno) + " (the kiosk's user must be able to write " + dataDir + ")";
+        return InstanceLock(-1);
     }
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
         std::string holder;

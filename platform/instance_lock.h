@@ -11,9 +11,11 @@ namespace otklik {
 
 class InstanceLock {
 public:
-    // Takes the lock without waiting; nullopt with `error` set (who holds it, or why the file
-    // could not be opened) otherwise. Creates the folder and the file if needed.
-    static std::optional<InstanceLock> acquire(const std::string& dataDir, std::string& error);
+    // Takes the lock without waiting; nullopt with `error` set (who holds it) when another
+    // process has it. A folder where the lock file cannot be made (read-only, unwritable)
+    // yields a lock that holds nothing and a `warning`: the kiosk must still start there, to
+    // show that storage is unavailable, and the outbox refuses to write anyway.
+    static std::optional<InstanceLock> acquire(const std::string& dataDir, std::string& error, std::string* warning = nullptr);
     // True when some process holds the lock now (a kiosk is running on this folder).
     static bool heldByOther(const std::string& dataDir);
 

@@ -218,8 +218,8 @@ int runRequeue(const std::string& dataDir, const std::string& since, int64_t now
         return 2;
     }
     // The outbox has one writer: while the kiosk runs, it is the kiosk.
-    std::string lockError;
-    auto lock = InstanceLock::acquire(dataDir, lockError);
+    std::string lockError, unlocked;
+    auto lock = InstanceLock::acquire(dataDir, lockError, &unlocked);
     if (!lock) {
         std::fprintf(stderr, "otklik-kiosk requeue: %s; then run requeue again and start the kiosk\n", lockError.c_str());
         return 1;

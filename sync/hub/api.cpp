@@ -180,6 +180,7 @@ HubApi::HubApi(HubStore& store, const Clock& clock, ApiSettings settings)
         phone.windowS = settings_.qrTokenWindowS;
         phone_ = std::make_unique<PhoneRoutes>(store_, clock_, phone, settings_.phoneAssets);
     }
+    enrol_ = std::make_unique<EnrolRoutes>(store_, clock_, settings_.enrol, [this](const Terminal& t) { return configBody(t); });
 }
 
 HttpReply HubApi::handle(const HttpRequest& request) {
@@ -211,6 +212,10 @@ HttpReply HubApi::route(const HttpRequest& request, std::string& routeName) {
     if (path == "/api/v1/responses:batch") return terminalRoute("POST", &HubApi::postBatch);
     if (path == "/api/v1/config") return terminalRoute("GET", &HubApi::getConfig);
     if (path == "/api/v1/heartbeat") return terminalRoute("POST", &HubApi::postHeartbeat);
+    if (path == "/api/v1/enrol") {
+        routeName = path;
+        return enrol_->handle(request);
+    }
     if (path == "/healthz") {
         routeName = path;
         return healthz();
@@ -248,6 +253,18 @@ std::optional<Terminal> HubApi::authenticate(const HttpRequest& request, HttpRep
     }
     auto terminal = store_.terminalByTokenHash(sha256Hex(token));
     if (!terminal) {
+        if (auto replaced = store_.replacedDeviceByTokenHash(sha256Hex(token))) {
+            log::warning("hub: refused " + request.method + " " + request.path + " from " + request.remoteAddress + ": device " +
+                         std::to_string(replaced->device) + " of terminal " + replaced->terminalId + " was replaced (" + tokenTag(token) + ")");
+            refusal = errorReply(403,
+                                 "this device (device " + std::to_string(replaced->device) + " of terminal " + replaced->terminalId +
+                                     ") was replaced by a newly enrolled device on " + formatUtc(replaced->replacedAtMs) +
+                                     "; its token no longer works",
+                                 "the responses still on this device are kept: export them to a USB stick from the service menu. "
+                                 "To use this device again, enrol it with a new code",
+                                 "device_replaced");
+            return std::nullopt;
+        }
         log::warning("hub: refused " + request.method + " " + request.path + " from " + request.remoteAddress + ": unknown " + tokenTag(token));
         refusal = errorReply(401, "unknown terminal token", "enrol the terminal again: `otklik-hub terminal enrol-code` gives a code",
                              "token_unknown");
@@ -333,19 +350,22 @@ HttpReply HubApi::postBatch(const HttpRequest& request, const Terminal& terminal
                                {"rejected", rejected}});
 }
 
-HttpReply HubApi::getConfig(const HttpRequest& request, const Terminal& terminal) {
+json HubApi::configBody(const Terminal& terminal) {
     AssignedConfig config = store_.configFor(terminal);
     json questionnaire = nullptr;
     if (!config.questionnaireJson.empty()) questionnaire = json::parse(config.questionnaireJson, nullptr, false);
-    json body{{"terminal_id", terminal.id},
-              {"centre", terminal.centre},
-              {"questionnaire", questionnaire},
-              {"questionnaire_version", config.version},
-              {"settings",
-               {{"heartbeat_interval_s", settings_.heartbeatIntervalS},
-                {"batch_size", settings_.batchSize},
-                {"qr_token_window_s", settings_.qrTokenWindowS}}}};
-    HttpReply reply = jsonReply(200, body);
+    return json{{"terminal_id", terminal.id},
+                {"centre", terminal.centre},
+                {"questionnaire", questionnaire},
+                {"questionnaire_version", config.version},
+                {"settings",
+                 {{"heartbeat_interval_s", settings_.heartbeatIntervalS},
+                  {"batch_size", settings_.batchSize},
+                  {"qr_token_window_s", settings_.qrTokenWindowS}}}};
+}
+
+HttpReply HubApi::getConfig(const HttpRequest& request, const Terminal& terminal) {
+    HttpReply reply = jsonReply(200, configBody(terminal));
     std::string etag = "\"" + sha256Hex(reply.body).substr(0, 32) + "\"";
     reply.headers.emplace_back("ETag", etag);
     std::string match = request.header("if-none-match");

@@ -7,7 +7,10 @@
 #include <memory>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "platform/clock.h"
+#include "sync/hub/enrol_api.h"
 #include "sync/hub/http_server.h"
 #include "sync/hub/hub_store.h"
 #include "sync/hub/metrics.h"
@@ -27,6 +30,7 @@ struct ApiSettings {
     int qrTokenWindowS = 900;  // also the phone form's window (--qr-window)
     // The phone form behind the QR codes (/Q/<token>); null = not served (404).
     std::shared_ptr<const PhoneAssets> phoneAssets;
+    EnrolSettings enrol;  // POST /api/v1/enrol's rate limits
 };
 
 class HubApi {
@@ -39,6 +43,8 @@ private:
     HttpReply route(const HttpRequest& request, std::string& routeName);
     HttpReply postBatch(const HttpRequest& request, const Terminal& terminal);
     HttpReply getConfig(const HttpRequest& request, const Terminal& terminal);
+    // The body of GET /api/v1/config for this terminal (also part of the enrolment reply).
+    nlohmann::json configBody(const Terminal& terminal);
     HttpReply postHeartbeat(const HttpRequest& request, const Terminal& terminal);
     HttpReply healthz();
     HttpReply results(const HttpRequest& request);
@@ -55,6 +61,7 @@ private:
     Metrics metrics_;
     RateLimiter limiter_;
     std::unique_ptr<PhoneRoutes> phone_;
+    std::unique_ptr<EnrolRoutes> enrol_;
 };
 
 // {"error": ..., "fix": ...} with the given status, and "code" (a stable name for programs,

@@ -28,6 +28,9 @@ const std::vector<std::string>& exportColumns() {
         "clock_offset_ms", "completed_at_corrected",
         // A phone response's terminal response that it continues (docs/hub.md, "The phone form").
         "continues",
+        // Which device of the terminal numbered it: 1, then 2 after a replacement was enrolled
+        // (docs/hub.md, "Enrolment"); null for a phone response.
+        "device",
     };
     return columns;
 }
@@ -112,6 +115,7 @@ ordered_json exportObject(const StoredRow& row) {
     out["completed_at_corrected"] = formatUtc(row.completedAtMs + offsetMs);
     const std::string continues = stringField(body, "continues");
     out["continues"] = continues.empty() ? ordered_json(nullptr) : ordered_json(continues);
+    out["device"] = row.device >= 1 ? ordered_json(row.device) : ordered_json(nullptr);
     if (!bodyError.empty()) out["body_error"] = bodyError;
     return out;
 }

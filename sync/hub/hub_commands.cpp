@@ -6,13 +6,13 @@
 #include <cstdio>
 #include <ctime>
 #include <iostream>
-#include <regex>
 
 #include <nlohmann/json.hpp>
 
 #include "platform/clock.h"
 #include "platform/log.h"
 #include "sync/hub/api.h"
+#include "sync/hub/command_support.h"
 #include "sync/hub/export_format.h"
 #include "sync/hub/http_server.h"
 #include "sync/hub/hub_store.h"
@@ -24,33 +24,6 @@
 namespace otklik::hub {
 
 namespace {
-
-constexpr int kOk = 0;
-constexpr int kFailed = 1;
-constexpr int kBadInput = 2;
-
-// Opens and upgrades the store, or says why not (and returns null).
-std::unique_ptr<HubStore> openStore(const std::string& db, int poolSize = 1) {
-    try {
-        auto store = std::make_unique<HubStore>(std::make_shared<SqlPool>(db, poolSize));
-        store->migrate();
-        return store;
-    } catch (const SqlError& e) {
-        std::fprintf(stderr, "otklik-hub: %s\n", e.what());
-        return nullptr;
-    }
-}
-
-bool readFile(const std::string& path, std::string& text) {
-    std::string error;
-    auto content = readWholeFile(path, error);
-    if (!content) {
-        std::fprintf(stderr, "otklik-hub: %s\n", error.c_str());
-        return false;
-    }
-    text = std::move(*content);
-    return true;
-}
 
 // TEST ONLY: OTKLIK_HUB_TEST_CLOCK_SHIFT_MS=N makes `serve` run N ms ahead of the real clock
 // (negative: behind), in its API answers and its Date header alike, so integration tests can
@@ -99,6 +72,29 @@ std::string ageText(std::optional<int64_t> atMs, int64_t nowMs) {
 }
 
 }  // namespace
+
+// Opens and upgrades the store, or says why not (and returns null).
+std::unique_ptr<HubStore> openStore(const std::string& db, int poolSize) {
+    try {
+        auto store = std::make_unique<HubStore>(std::make_shared<SqlPool>(db, poolSize));
+        store->migrate();
+        return store;
+    } catch (const SqlError& e) {
+        std::fprintf(stderr, "otklik-hub: %s\n", e.what());
+        return nullptr;
+    }
+}
+
+bool readFile(const std::string& path, std::string& text) {
+    std::string error;
+    auto content = readWholeFile(path, error);
+    if (!content) {
+        std::fprintf(stderr, "otklik-hub: %s\n", error.c_str());
+        return false;
+    }
+    text = std::move(*content);
+    return true;
+}
 
 int serve(const ServeOptions& o) {
     ServerOptions server;
@@ -217,6 +213,14 @@ int terminalList(const std::string& db, bool asJson) {
             j["clock_offset_ms"] = t.clockOffsetMs ? nlohmann::json(*t.clockOffsetMs) : nullptr;
             j["version"] = t.version;
             j["reported_unsent"] = t.reportedUnsent ? nlohmann::json(*t.reportedUnsent) : nullptr;
+            // The device serving it now, and those it replaced (numbered on their own).
+            j["device"] = t.device;
+            j["device_base_seq"] = t.deviceBaseSeq;
+            j["enrolled_at_ms"] = t.enrolledAtMs ? nlohmann::json(*t.enrolledAtMs) : nullptr;
+            nlohmann::json replaced = nlohmann::json::array();
+            for (const ReplacedDevice& d : store->replacedDevices(t.id))
+                replaced.push_back({{"device", d.device}, {"replaced_at_ms", d.replacedAtMs}, {"high_water_seq", d.highWaterSeq}, {"max_seq", d.maxSeq}});
+            j["replaced_devices"] = replaced;
             std::printf("%s\n", j.dump().c_str());
         } else {
             std::printf("%-24s %-28s %-9s %-16s %10lld %10lld\n", t.id.c_str(), t.centre.c_str(), t.revokedAtMs ? "revoked" : "active",

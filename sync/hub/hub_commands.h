@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace otklik::hub {
 
@@ -27,6 +28,20 @@ struct ServeOptions {
 int serve(const ServeOptions& options);
 int terminalAdd(const std::string& db, const std::string& id, const std::string& centre);
 int terminalList(const std::string& db, bool asJson);
+
+// `terminal enrol-code`: a one-time code (printed as `code: XXXX-XXXX`) that enrols `id` at
+// `centre` within `ttl` ("30m", "2h", "1d"). With `file`, also an enrolment file for a USB stick
+// holding the hub's `url`, its CA certificate (`caFile`) or public-key `pins`, and the code.
+struct EnrolCodeOptions {
+    std::string id;
+    std::string centre;
+    std::string ttl = "30m";
+    std::string file;
+    std::string url;
+    std::string caFile;
+    std::vector<std::string> pins;
+};
+int terminalEnrolCode(const std::string& db, const EnrolCodeOptions& options);
 int terminalRevoke(const std::string& db, const std::string& id);
 int questionnaireSet(const std::string& db, const std::string& terminal, const std::string& centre, const std::string& file);
 int adminToken(const std::string& db);

@@ -1,120 +1,17 @@
-// The hub's store on top of the SQL pool: schema and migrations, terminals, questionnaires,
-// idempotent batch ingest, heartbeats and export queries (see hub_store.h).
+// The hub's store on top of the SQL pool: terminals, questionnaires, idempotent batch ingest,
+// heartbeats and export queries (see hub_store.h; the schema is in hub_schema.cpp).
 #include "hub_store.h"
 
 #include <algorithm>
 #include <set>
 #include <stdexcept>
 
+#include "sync/hub/hub_store_rows.h"
 #include "sync/protocol/crypto.h"
 
 namespace otklik::hub {
 
-namespace {
-
-// Schema versions in order; the hub upgrades a store forward and refuses a newer one.
-// Types and statements are the ones SQLite and PostgreSQL both accept.
-const char* const kMigrations[] = {
-    R"(
-CREATE TABLE terminals (
-    id TEXT PRIMARY KEY,
-    centre TEXT NOT NULL,
-    token_hash TEXT NOT NULL UNIQUE,
-    qr_secret TEXT NOT NULL,
-    created_at_ms BIGINT NOT NULL,
-    revoked_at_ms BIGINT,
-    last_seen_ms BIGINT,
-    clock_offset_ms BIGINT,
-    high_water_seq BIGINT NOT NULL DEFAULT 0,
-    max_seq BIGINT NOT NULL DEFAULT 0,
-    reported_unsent BIGINT,
-    reported_oldest_unsent_s BIGINT,
-    reported_free_disk_bytes BIGINT,
-    uptime_s BIGINT,
-    version TEXT NOT NULL DEFAULT '',
-    config_error TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE questionnaires (
-    scope TEXT NOT NULL,
-    name TEXT NOT NULL,
-    body TEXT NOT NULL,
-    version TEXT NOT NULL,
-    set_at_ms BIGINT NOT NULL,
-    PRIMARY KEY (scope, name)
-);
-CREATE TABLE responses (
-    id TEXT PRIMARY KEY,
-    terminal_id TEXT NOT NULL REFERENCES terminals (id),
-    seq BIGINT NOT NULL,
-    centre TEXT NOT NULL,
-    service TEXT NOT NULL,
-    channel TEXT NOT NULL,
-    status TEXT NOT NULL,
-    language TEXT NOT NULL,
-    questionnaire_id TEXT NOT NULL,
-    questionnaire_version TEXT NOT NULL,
-    completed_at_ms BIGINT NOT NULL,
-    received_at_ms BIGINT NOT NULL,
-    content_hash TEXT NOT NULL,
-    body TEXT NOT NULL,
-    UNIQUE (terminal_id, seq)
-);
-CREATE INDEX responses_completed ON responses (completed_at_ms, terminal_id, seq);
-CREATE INDEX responses_centre ON responses (centre, completed_at_ms);
-)",
-    // 2: the phone form. Used QR nonces (docs/qr-token.md), consumed in the transaction that
-    // stores the phone's response and pruned a day after issue.
-    R"(
-CREATE TABLE qr_used_nonces (
-    terminal_id TEXT NOT NULL,
-    nonce TEXT NOT NULL,
-    response_id TEXT NOT NULL,
-    expires_at_ms BIGINT NOT NULL,
-    PRIMARY KEY (terminal_id, nonce)
-);
-CREATE INDEX qr_used_nonces_expiry ON qr_used_nonces (expires_at_ms);
-)",
-};
-constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
-
-std::optional<int64_t> optInt(const std::optional<std::string>& v) {
-    if (!v) return std::nullopt;
-    return std::stoll(*v);
-}
-
-constexpr const char* kTerminalColumns =
-    "id, centre, created_at_ms, revoked_at_ms, last_seen_ms, clock_offset_ms, high_water_seq, max_seq, reported_unsent, "
-    "reported_oldest_unsent_s, reported_free_disk_bytes, version, config_error";
-
-Terminal terminalFrom(const SqlRow& r) {
-    Terminal t;
-    t.id = r[0].value_or("");
-    t.centre = r[1].value_or("");
-    t.createdAtMs = optInt(r[2]).value_or(0);
-    t.revokedAtMs = optInt(r[3]);
-    t.lastSeenMs = optInt(r[4]);
-    t.clockOffsetMs = optInt(r[5]);
-    t.highWaterSeq = optInt(r[6]).value_or(0);
-    t.maxSeq = optInt(r[7]).value_or(0);
-    t.reportedUnsent = optInt(r[8]);
-    t.reportedOldestUnsentS = optInt(r[9]);
-    t.reportedFreeDiskBytes = optInt(r[10]);
-    t.version = r[11].value_or("");
-    t.configError = r[12].value_or("");
-    return t;
-}
-
-bool validTerminalId(const std::string& id) {
-    if (id.empty() || id.size() > 64) return false;
-    return std::all_of(id.begin(), id.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; });
-}
-
-bool validCentre(const std::string& centre) {
-    if (centre.empty() || centre.size() > 200) return false;
-    return std::none_of(centre.begin(), centre.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
-}
-
-}  // namespace
+using namespace rows;
 
 const char* toString(ItemResult result) {
     switch (result) {
@@ -128,22 +25,6 @@ const char* toString(ItemResult result) {
 HubStore::HubStore(std::shared_ptr<SqlPool> pool) : pool_(std::move(pool)) {}
 
 SqlDialect HubStore::dialect() const { return pool_->dialect(); }
-
-void HubStore::migrate() {
-    auto db = pool_->borrow();
-    db->script("CREATE TABLE IF NOT EXISTS hub_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-    SqlTransaction tx(*db);
-    int version = static_cast<int>(db->query("SELECT value FROM hub_meta WHERE key = 'schema_version'").scalarInt(0));
-    if (version > kSchemaVersion)
-        throw SqlError("the hub database has schema version " + std::to_string(version) + ", newer than this otklik-hub (" +
-                           std::to_string(kSchemaVersion) + ") understands — run the newer otklik-hub, or restore a backup",
-                       false);
-    for (int v = version; v < kSchemaVersion; ++v) db->script(kMigrations[v]);
-    if (version == 0) db->query("INSERT INTO hub_meta (key, value) VALUES ('schema_version', ?)", {std::to_string(kSchemaVersion)});
-    else if (version < kSchemaVersion)
-        db->query("UPDATE hub_meta SET value = ? WHERE key = 'schema_version'", {std::to_string(kSchemaVersion)});
-    tx.commit();
-}
 
 void HubStore::ping() {
     auto db = pool_->borrow();
@@ -233,10 +114,12 @@ namespace {
 constexpr size_t kInsertChunk = 200;
 
 // A response the insert skipped: the same one again (duplicate) or a conflict, said in words.
-void resolveExisting(SqlConnection& db, const std::string& terminalId, const IncomingResponse& r, ItemOutcome& item) {
+void resolveExisting(SqlConnection& db, const std::string& terminalId, int64_t device, const IncomingResponse& r, ItemOutcome& item) {
     auto known = db.query("SELECT terminal_id, seq, content_hash FROM responses WHERE id = ?", {r.id});
     if (!known.rows.empty()) {
         const auto& k = known.rows[0];
+        // The same response from the same terminal: a resend (also by a replacement device that
+        // found it still pending in a restored outbox).
         if (k[0] == terminalId && optInt(k[1]) == r.seq && k[2] == r.contentHash) {
             item.result = ItemResult::Duplicate;
             return;
@@ -246,7 +129,7 @@ void resolveExisting(SqlConnection& db, const std::string& terminalId, const Inc
         item.reason = "conflict: a response with this id is already stored with different content; the stored one is kept";
         return;
     }
-    auto holder = db.query("SELECT id FROM responses WHERE terminal_id = ? AND seq = ?", {terminalId, r.seq}).scalar();
+    auto holder = db.query("SELECT id FROM responses WHERE terminal_id = ? AND device = ? AND seq = ?", {terminalId, device, r.seq}).scalar();
     item.result = ItemResult::Rejected;
     item.conflict = true;
     item.reason = "conflict: seq " + std::to_string(r.seq) + " is already held by response " + holder.value_or("?");
@@ -261,12 +144,13 @@ BatchOutcome HubStore::storeBatch(const std::string& terminalId, const std::stri
     SqlTransaction tx(*db);
     // Batches of one terminal take turns (row lock on PostgreSQL; SQLite has one writer anyway),
     // so the high-water mark below is computed from a stable view.
-    std::string lock = std::string("SELECT high_water_seq, max_seq FROM terminals WHERE id = ?") +
+    std::string lock = std::string("SELECT high_water_seq, max_seq, device FROM terminals WHERE id = ?") +
                        (db->dialect() == SqlDialect::Postgres ? " FOR UPDATE" : "");
     auto marks = db->query(lock, {terminalId});
     if (marks.rows.empty()) throw std::invalid_argument("unknown terminal " + terminalId);
     int64_t highWater = optInt(marks.rows[0][0]).value_or(0);
     int64_t maxSeq = optInt(marks.rows[0][1]).value_or(0);
+    const int64_t device = optInt(marks.rows[0][2]).value_or(1);
 
     // Multi-row inserts (a round trip per chunk, not per response). Whatever a chunk did not
     // insert is looked at one by one: the same response again (a retry whose reply was lost),
@@ -277,15 +161,15 @@ BatchOutcome HubStore::storeBatch(const std::string& terminalId, const std::stri
     auto flush = [&] {
         if (chunk.empty()) return;
         std::string sql =
-            "INSERT INTO responses (id, terminal_id, seq, centre, service, channel, status, language, questionnaire_id, "
+            "INSERT INTO responses (id, terminal_id, device, seq, centre, service, channel, status, language, questionnaire_id, "
             "questionnaire_version, completed_at_ms, received_at_ms, content_hash, body) VALUES ";
         std::vector<SqlValue> params;
-        params.reserve(chunk.size() * 14);
+        params.reserve(chunk.size() * 15);
         for (size_t k = 0; k < chunk.size(); ++k) {
             const IncomingResponse& r = *items[chunk[k]].response;
-            sql += k ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-            params.insert(params.end(), {r.id, terminalId, r.seq, centre, r.service, r.channel, r.status, r.language, r.questionnaireId,
-                                         r.questionnaireVersion, r.completedAtMs, nowMs, r.contentHash, r.body});
+            sql += k ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            params.insert(params.end(), {r.id, terminalId, device, r.seq, centre, r.service, r.channel, r.status, r.language,
+                                         r.questionnaireId, r.questionnaireVersion, r.completedAtMs, nowMs, r.contentHash, r.body});
         }
         std::set<std::string> inserted;
         for (const auto& row : db->query(sql + " ON CONFLICT DO NOTHING RETURNING id", params).rows) inserted.insert(row[0].value_or(""));
@@ -294,7 +178,7 @@ BatchOutcome HubStore::storeBatch(const std::string& terminalId, const std::stri
             ItemOutcome item{r.id, r.seq, ItemResult::Stored, {}, false};
             // An id sent twice in one batch is inserted once: the first occurrence is "stored".
             if (inserted.erase(r.id) == 0) {
-                resolveExisting(*db, terminalId, r, item);
+                resolveExisting(*db, terminalId, device, r, item);
             } else {
                 maxSeq = std::max(maxSeq, r.seq);
             }
@@ -316,7 +200,8 @@ BatchOutcome HubStore::storeBatch(const std::string& terminalId, const std::stri
 
     // Advance the gap-free high-water mark over whatever is now contiguous.
     for (;;) {
-        auto next = db->query("SELECT seq FROM responses WHERE terminal_id = ? AND seq > ? ORDER BY seq LIMIT 1000", {terminalId, highWater});
+        auto next = db->query("SELECT seq FROM responses WHERE terminal_id = ? AND device = ? AND seq > ? ORDER BY seq LIMIT 1000",
+                              {terminalId, device, highWater});
         bool gap = false;
         for (const auto& row : next.rows) {
             int64_t seq = optInt(row[0]).value_or(0);
@@ -373,22 +258,34 @@ void HubStore::exportRows(const ExportFilter& filter, const std::function<void(c
         base.emplace_back(filter.terminal);
     }
     constexpr int kPage = 2000;
-    std::optional<std::tuple<int64_t, std::string, int64_t>> after;
+    std::optional<std::tuple<int64_t, std::string, int64_t, int64_t>> after;
     for (;;) {
         std::vector<SqlValue> params = base;
         std::string sql =
-            "SELECT id, terminal_id, centre, seq, service, channel, status, completed_at_ms, received_at_ms, body FROM responses" + where;
+            "SELECT id, terminal_id, centre, seq, service, channel, status, completed_at_ms, received_at_ms, body, device FROM responses" +
+            where;
         if (after) {
-            sql += " AND (completed_at_ms > ? OR (completed_at_ms = ? AND (terminal_id > ? OR (terminal_id = ? AND seq > ?))))";
-            auto& [at, term, seq] = *after;
-            params.insert(params.end(), {at, at, term, term, seq});
+            sql += " AND (completed_at_ms > ? OR (completed_at_ms = ? AND (terminal_id > ? OR (terminal_id = ? AND (device > ? OR "
+                   "(device = ? AND seq > ?))))))";
+            auto& [at, term, device, seq] = *after;
+            params.insert(params.end(), {at, at, term, term, device, device, seq});
         }
-        sql += " ORDER BY completed_at_ms, terminal_id, seq LIMIT " + std::to_string(kPage);
+        sql += " ORDER BY completed_at_ms, terminal_id, device, seq LIMIT " + std::to_string(kPage);
         auto page = pool_->borrow()->query(sql, params);
         for (const auto& r : page.rows) {
-            StoredRow s{r[0].value_or(""), r[1].value_or(""), r[2].value_or(""), optInt(r[3]).value_or(0), r[4].value_or(""),
-                        r[5].value_or(""), r[6].value_or(""), optInt(r[7]).value_or(0), optInt(r[8]).value_or(0), r[9].value_or("")};
-            after = {s.completedAtMs, s.terminalId, s.seq};
+            StoredRow s;
+            s.id = r[0].value_or("");
+            s.terminalId = r[1].value_or("");
+            s.centre = r[2].value_or("");
+            s.seq = optInt(r[3]).value_or(0);
+            s.service = r[4].value_or("");
+            s.channel = r[5].value_or("");
+            s.status = r[6].value_or("");
+            s.completedAtMs = optInt(r[7]).value_or(0);
+            s.receivedAtMs = optInt(r[8]).value_or(0);
+            s.body = r[9].value_or("");
+            s.device = optInt(r[10]).value_or(1);
+            after = {s.completedAtMs, s.terminalId, s.device, s.seq};
             row(s);
         }
         if (page.rows.size() < kPage) break;
@@ -404,7 +301,8 @@ std::vector<int64_t> HubStore::missingSeqs(const std::string& terminalId, int li
     int64_t expected = t->highWaterSeq + 1;
     auto db = pool_->borrow();
     while (expected <= t->maxSeq && static_cast<int>(missing.size()) < limit) {
-        auto rows = db->query("SELECT seq FROM responses WHERE terminal_id = ? AND seq >= ? ORDER BY seq LIMIT 1000", {terminalId, expected});
+        auto rows = db->query("SELECT seq FROM responses WHERE terminal_id = ? AND device = ? AND seq >= ? ORDER BY seq LIMIT 1000",
+                              {terminalId, t->device, expected});
         if (rows.rows.empty()) break;
         for (const auto& r : rows.rows) {
             int64_t seq = optInt(r[0]).value_or(0);

@@ -31,12 +31,47 @@ struct Terminal {
     std::optional<int64_t> reportedFreeDiskBytes;
     std::string version;                   // software version from the last heartbeat
     std::string configError;               // a refused config the terminal reported, if any
+    // The device serving this terminal id: 1 for the first, +1 for each replacement enrolled
+    // under the same id (hub_store_enrol.cpp). highWaterSeq and maxSeq are this device's;
+    // its numbering started above deviceBaseSeq (the seqs its outbox already held).
+    int64_t device = 1;
+    int64_t deviceBaseSeq = 0;
+    std::optional<int64_t> enrolledAtMs;   // when this device was enrolled with a code
 };
 
 // What `terminal add` prints once; only hashes of the token stay in the store.
 struct NewTerminalSecrets {
     std::string token;
     std::string qrSecret;
+};
+
+// A device that served a terminal id before it was replaced, with its numbers as they stood.
+struct ReplacedDevice {
+    std::string terminalId;
+    int64_t device = 0;
+    int64_t enrolledAtMs = 0;
+    int64_t replacedAtMs = 0;
+    int64_t baseSeq = 0;
+    int64_t highWaterSeq = 0;
+    int64_t maxSeq = 0;
+    std::optional<int64_t> lastSeenMs;
+};
+
+// A one-time enrolment code as `terminal enrol-code` prints it; only its hash is stored.
+struct NewEnrolCode {
+    std::string code;  // "7KQ2-M9XD"
+    int64_t expiresAtMs = 0;
+};
+
+// What redeeming a code did.
+enum class EnrolResult { Enrolled, UnknownCode, UsedCode, ExpiredCode, RevokedTerminal };
+
+struct Enrolment {
+    EnrolResult result = EnrolResult::UnknownCode;
+    Terminal terminal;            // as it is now (Enrolled)
+    NewTerminalSecrets secrets;   // the new device's token and QR secret (Enrolled)
+    std::optional<int64_t> replacedDevice;  // the device it replaced, if any
+    std::optional<int64_t> usedAtMs;        // UsedCode: when it was spent
 };
 
 // One item of a batch, as the API reports it.
@@ -94,6 +129,7 @@ struct StoredRow {
     std::string terminalId;
     std::string centre;
     int64_t seq = 0;
+    int64_t device = 1;  // which device of the terminal numbered it (0: a phone response)
     std::string service;
     std::string channel;
     std::string status;
@@ -152,6 +188,20 @@ public:
     std::optional<Terminal> terminalByTokenHash(const std::string& tokenHash);
     std::optional<std::string> qrSecret(const std::string& terminalId);
 
+    // Enrolment (hub_store_enrol.cpp). A code for `id` at `centre`, valid for `ttlMs`; older
+    // unspent codes for the same id stop working. Throws std::invalid_argument for a bad id or
+    // centre, or a revoked terminal.
+    NewEnrolCode createEnrolCode(const std::string& id, const std::string& centre, int64_t ttlMs, int64_t nowMs);
+    // Spends the code (normalised, enrol_code.h) atomically: of two racing callers one wins.
+    // A new id becomes a terminal; a known one gets a new device (the old device's token stops
+    // working, its history stays). The new device numbers from `firstSeq` (its outbox may hold
+    // responses from before enrolment); `from` is the caller's address, for the audit.
+    Enrolment redeemEnrolCode(const std::string& normalizedCode, int64_t firstSeq, const std::string& from, int64_t nowMs);
+    // The replaced device a token belonged to, if it was one (the API then says so).
+    std::optional<ReplacedDevice> replacedDeviceByTokenHash(const std::string& tokenHash);
+    // Every device that served the terminal before the current one, oldest first.
+    std::vector<ReplacedDevice> replacedDevices(const std::string& terminalId);
+
     // Questionnaires: `scope` "terminal" or "centre"; `name` the terminal id or centre name.
     void setQuestionnaire(const std::string& scope, const std::string& name, const std::string& json, const std::string& version,
                           int64_t nowMs);
@@ -180,7 +230,8 @@ public:
     // Responses in (completed_at, terminal, seq) order, streamed to `row`.
     void exportRows(const ExportFilter& filter, const std::function<void(const StoredRow&)>& row);
     int64_t responseCount();
-    // Which seqs between 1 and maxSeq are missing for a terminal (at most `limit` listed).
+    // Which seqs above the high-water mark and below maxSeq are missing for a terminal's
+    // current device (at most `limit` listed).
     std::vector<int64_t> missingSeqs(const std::string& terminalId, int limit);
 
 private:

@@ -3,9 +3,8 @@
 //
 // Numbering: a terminal numbers its own responses 1, 2, 3 ... without gaps, and the hub's
 // high-water mark, max_seq and gap report read only seq >= 1. A phone response is not one of
-// those, so it takes the next free negative number of its terminal (-1, -2, ...): the
-// (terminal_id, seq) key stays unique, every query on seq >= 1 ignores it, and no schema
-// change to the responses table is needed. Exports show its seq as null.
+// those, so it takes the next free negative number of its terminal (-1, -2, ...) and device 0
+// (no device numbered it): every query on seq >= 1 ignores it. Exports show its seq as null.
 #include "sync/hub/hub_store.h"
 #include "sync/protocol/crypto.h"
 
@@ -27,8 +26,8 @@ PhoneStoreResult HubStore::storePhoneResponse(const PhoneResponse& r, int64_t no
 
     int64_t lowest = db->query("SELECT MIN(seq) FROM responses WHERE terminal_id = ? AND seq < 0", {r.terminalId}).scalarInt(0);
     db->query(
-        "INSERT INTO responses (id, terminal_id, seq, centre, service, channel, status, language, questionnaire_id, "
-        "questionnaire_version, completed_at_ms, received_at_ms, content_hash, body) VALUES (?, ?, ?, ?, ?, 'qr', 'complete', ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO responses (id, terminal_id, device, seq, centre, service, channel, status, language, questionnaire_id, "
+        "questionnaire_version, completed_at_ms, received_at_ms, content_hash, body) VALUES (?, ?, 0, ?, ?, ?, 'qr', 'complete', ?, ?, ?, ?, ?, ?, ?)",
         {r.id, r.terminalId, lowest - 1, r.centre, r.service, r.language, r.questionnaireId, r.questionnaireVersion, r.completedAtMs, nowMs,
          sha256Hex(r.body), r.body});
     // Rows past their expiry can no longer stop anything: their tokens fail the age check.

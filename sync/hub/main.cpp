@@ -61,6 +61,17 @@ int main(int argc, char** argv) {
     auto* list = terminalCommand->add_subcommand("list", "List terminals");
     addDb(list);
     list->add_flag("--json", asJson, "One JSON object per line");
+    EnrolCodeOptions enrolCode;
+    auto* enrolCodeCommand =
+        terminalCommand->add_subcommand("enrol-code", "A one-time code that enrols a terminal (new, or a replacement device) from its touchscreen");
+    addDb(enrolCodeCommand);
+    enrolCodeCommand->add_option("id", enrolCode.id, "Terminal id: letters, digits, - _ .")->required();
+    enrolCodeCommand->add_option("--centre", enrolCode.centre, "The centre it stands in")->required();
+    enrolCodeCommand->add_option("--ttl", enrolCode.ttl, "How long the code works: 30m, 2h, 1d (1m to 7d)")->capture_default_str();
+    enrolCodeCommand->add_option("--file", enrolCode.file, "Also write an enrolment file for a USB stick (otklik-enrol.toml)");
+    enrolCodeCommand->add_option("--url", enrolCode.url, "With --file: the hub's https:// address as terminals reach it");
+    enrolCodeCommand->add_option("--ca-file", enrolCode.caFile, "With --file: the CA certificate (PEM) that signed the hub's")->check(CLI::ExistingFile);
+    enrolCodeCommand->add_option("--pin", enrolCode.pins, "With --file: a sha256// public-key pin of the hub (repeat for the backup key)");
     auto* revoke = terminalCommand->add_subcommand("revoke", "Refuse a terminal's token from now on");
     addDb(revoke);
     revoke->add_option("id", id, "Terminal id")->required();
@@ -93,6 +104,7 @@ int main(int argc, char** argv) {
         return serve(serveOptions);
     }
     if (add->parsed()) return terminalAdd(db, id, centre);
+    if (enrolCodeCommand->parsed()) return terminalEnrolCode(db, enrolCode);
     if (list->parsed()) return terminalList(db, asJson);
     if (revoke->parsed()) return terminalRevoke(db, id);
     if (set->parsed()) {

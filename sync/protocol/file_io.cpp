@@ -57,15 +57,23 @@ bool writeAll(int fd, const std::string& bytes) {
 
 }  // namespace
 
-bool writeFileDurably(const std::string& path, const std::string& bytes, std::string& error) {
+bool writeFileDurably(const std::string& path, const std::string& bytes, std::string& error, unsigned mode) {
     const std::string temp = path + ".tmp";
     auto failed = [&](const std::string& what) {
         error = what + ": " + std::strerror(errno) + " (is the disk full or read-only?)";
         ::unlink(temp.c_str());
         return false;
     };
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
     if (fd < 0) return failed("cannot create " + temp);
+    // A temporary file left by a crash keeps the mode it was made with: set it, before a byte
+    // is written, so a secret is never readable by others even for a moment.
+    if (::fchmod(fd, static_cast<mode_t>(mode)) != 0) {
+        int saved = errno;
+        ::close(fd);
+        errno = saved;
+        return failed("cannot set the permissions of " + temp);
+    }
     // The data must be on disk before the rename makes it the file: otherwise a power cut
     // could leave the new name pointing at an empty or partial file.
     if (!writeAll(fd, bytes) || ::fsync(fd) != 0) {

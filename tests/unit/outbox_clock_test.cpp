@@ -289,6 +289,8 @@ TEST(HubExportClock, AddsTheOffsetAndCorrectedTimeAfterTheOldColumns) {
     std::ostringstream csv;
     hub::ExportWriter writer(hub::ExportFormat::Csv, csv);
     writer.row(row);
-    // clock_offset_ms (empty: unknown), completed_at_corrected, then `continues` (empty: not a phone continuation).
-    EXPECT_NE(csv.str().find(",," + formatUtc(kNow) + ",\r\n"), std::string::npos) << "unknown: an empty cell, not null\n" << csv.str();
+    // clock_offset_ms (empty: unknown), completed_at_corrected, `continues` (empty: not a phone
+    // continuation), then the device that numbered it.
+    EXPECT_NE(csv.str().find(",," + formatUtc(kNow) + ",," + std::to_string(row.device) + "\r\n"), std::string::npos)
+        << "unknown: an empty cell, not null\n" << csv.str();
 }
