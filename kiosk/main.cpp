@@ -24,7 +24,8 @@
 #include "platform/log.h"
 #include "kiosk/app/recording_store.h"
 #include "kiosk/app/settings_from_config.h"
-#include "kiosk/cli/outbox_commands.h"
+#include "kiosk/cli/hub_commands.h"
+#include "kiosk/cli/subcommands.h"
 #include "sync/client/outbox.h"
 
 #ifndef OTKLIK_ASSETS_DIR
@@ -54,6 +55,7 @@ struct Options {
     std::string responsesOut;
     bool headless = false;
     bool checkConfig = false;
+    bool offline = false;  // --check-config without asking the hub
 };
 
 int run(const Options& o, std::chrono::steady_clock::time_point started) {
@@ -66,13 +68,16 @@ int run(const Options& o, std::chrono::steady_clock::time_point started) {
     }
     KioskSetup& setup = *load.setup;
     if (o.checkConfig) {
+        for (const auto& warning : load.warnings) std::printf("warning: %s\n", warning.c_str());
         std::printf("config OK: terminal %s, questionnaire %s version %s (%zu follow-up questions), languages",
-                    setup.config.terminalId.c_str(), setup.questionnaire.id.c_str(), setup.questionnaire.version.c_str(),
-                    setup.questionnaire.questions.size());
+                    setup.config.terminalId.empty() ? "(not enrolled)" : setup.config.terminalId.c_str(), setup.questionnaire.id.c_str(),
+                    setup.questionnaire.version.c_str(), setup.questionnaire.questions.size());
         for (const auto& l : setup.config.languages) std::printf(" %s", l.c_str());
         std::printf("\n");
-        return kExitOk;
+        SystemClock clock;
+        return cli::checkHubForCheckConfig(setup, o.offline, clock, stdout) ? kExitOk : kExitBadInput;
     }
+    for (const auto& warning : load.warnings) log::warning("start: " + warning);
 
     DisplayOptions displayOptions;
     displayOptions.headless = o.headless;
@@ -129,7 +134,10 @@ int run(const Options& o, std::chrono::steady_clock::time_point started) {
     // Delivery keeps real time even headless: its waits and timestamps are the network's.
     SystemClock wallClock;
     std::unique_ptr<Delivery> delivery;
-    if (!setup.config.hub.url.empty()) {
+    if (!setup.config.hub.url.empty() && !setup.config.enrolled())
+        log::warning("start: this terminal is not enrolled with its hub yet: it keeps every response and delivers them once it "
+                     "is (service menu → Enrol, or `otklik-kiosk enrol`)");
+    if (setup.config.enrolled()) {
         delivery = std::make_unique<Delivery>(setup.config, outbox, wallClock);
         // A new config from the hub wakes the sleeping frame loop, which applies it at idle.
         delivery->configMailbox().setOnPosted([screen = display.get()] { screen->wake(); });
@@ -147,7 +155,7 @@ int run(const Options& o, std::chrono::steady_clock::time_point started) {
     if (qr.signs())
         log::info("QR codes: signed for the hub at " + setup.config.hub.url + ", renewed every " +
                   std::to_string(setup.config.hub.qrRotateS) + " s and after every visitor");
-    else if (!setup.config.hub.url.empty())
+    else if (setup.config.enrolled())
         log::warning("QR code: the static link " + setup.config.qrBaseUrl +
                   " (no [hub] qr_secret); add the qr_secret line of `otklik-hub terminal add` for signed codes the hub accepts");
     std::unique_ptr<HubQuestionnaireUpdates> questionnaireUpdates;
@@ -176,25 +184,6 @@ int run(const Options& o, std::chrono::steady_clock::time_point started) {
     return code;
 }
 
-// The data folder for export/status: --data-dir, else the config's data_dir, else the default.
-std::string dataDirFrom(const std::string& dataDir, const std::string& config) {
-    using namespace otklik;
-    if (!dataDir.empty()) return dataDir;
-    DeviceConfig defaults = defaultDeviceConfig(OTKLIK_ASSETS_DIR, "/var/lib/otklik");
-    if (config.empty()) return defaults.dataDir;
-    auto load = loadDeviceConfig(config, defaults);
-    return load.config ? load.config->dataDir : defaults.dataDir;
-}
-
-// The clock_suspect threshold for status: [hub] clock_suspect_after_s of --config, else the default.
-int64_t clockSuspectAfterMsFrom(const std::string& config) {
-    using namespace otklik;
-    DeviceConfig defaults = defaultDeviceConfig(OTKLIK_ASSETS_DIR, "/var/lib/otklik");
-    if (config.empty()) return defaults.hub.clockSuspectAfterS * 1000;
-    auto load = loadDeviceConfig(config, defaults);
-    return (load.config ? load.config->hub : defaults.hub).clockSuspectAfterS * 1000;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -208,45 +197,18 @@ int main(int argc, char** argv) {
     cli.add_option("--size", o.size, "Picture size WIDTHxHEIGHT when headless (default 1920x1080)");
     cli.add_option("--script", o.script, "Headless script: tap ID, wait MS, shot FILE.png, tree FILE.json, expect SCREEN");
     cli.add_option("--responses-out", o.responsesOut, "After the run, write the responses stored during it as JSON lines");
-    cli.add_flag("--check-config", o.checkConfig, "Validate the config, questionnaire and strings; exit 0 if usable, 2 if not");
+    cli.add_flag("--check-config", o.checkConfig,
+                 "Validate the config, questionnaire and strings, and ask the hub whether it takes the token; exit 0 if usable, 2 if not");
+    cli.add_flag("--offline", o.offline, "With --check-config: do not ask the hub");
 
-    otklik::cli::ExportOptions exportOptions;
-    std::string exportConfig;
-    CLI::App* exportCommand = cli.add_subcommand("export", "Write the stored responses, one per line (read-only; safe while the kiosk runs)");
-    exportCommand->add_option("--data-dir", exportOptions.dataDir, "The kiosk's data folder (default: data_dir of --config)");
-    exportCommand->add_option("--config", exportConfig, "Device config to take data_dir from");
-    exportCommand->add_option("--format", exportOptions.format, "jsonl (default) or csv");
-    exportCommand->add_option("--state", exportOptions.state, "pending, delivered, rejected or all (default)");
-
-    std::string requeueDataDir, requeueConfig, requeueSince;
-    bool requeueRejected = false;
-    CLI::App* requeueCommand = cli.add_subcommand("requeue", "Put rejected responses back for delivery after a fix (stop the kiosk first)");
-    requeueCommand->add_flag("--rejected", requeueRejected, "Requeue the responses the hub rejected")->required();
-    requeueCommand->add_option("--since", requeueSince, "Only those rejected on or after this UTC date (YYYY-MM-DD)");
-    requeueCommand->add_option("--data-dir", requeueDataDir, "The kiosk's data folder (default: data_dir of --config)");
-    requeueCommand->add_option("--config", requeueConfig, "Device config to take data_dir from");
-
-    std::string statusDataDir, statusConfig;
-    bool statusJson = false;
-    CLI::App* statusCommand = cli.add_subcommand("status", "Counts by delivery state, oldest pending, highest seq, size, storage errors");
-    statusCommand->add_option("--data-dir", statusDataDir, "The kiosk's data folder (default: data_dir of --config)");
-    statusCommand->add_option("--config", statusConfig, "Device config to take data_dir from");
-    statusCommand->add_flag("--json", statusJson, "Machine-readable output");
+    otklik::cli::Subcommands subcommands(otklik::defaultDeviceConfig(OTKLIK_ASSETS_DIR, "/var/lib/otklik"));
+    subcommands.add(cli);
     try {
         cli.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         int code = cli.exit(e);
         return code == 0 ? kExitOk : kExitBadInput;
     }
-    if (*exportCommand) {
-        exportOptions.dataDir = dataDirFrom(exportOptions.dataDir, exportConfig);
-        return otklik::cli::runExport(exportOptions, stdout);
-    }
-    if (*requeueCommand)
-        return otklik::cli::runRequeue(dataDirFrom(requeueDataDir, requeueConfig), requeueSince, otklik::SystemClock().wallMs(), stdout);
-    if (*statusCommand) {
-        return otklik::cli::runStatus(dataDirFrom(statusDataDir, statusConfig), statusJson, otklik::SystemClock().wallMs(), stdout,
-                                      clockSuspectAfterMsFrom(statusConfig));
-    }
+    if (auto code = subcommands.run()) return *code;
     return run(o, started);
 }

@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 
+#include "kiosk/app/hub_connection.h"
 #include "kiosk/app/hub_questionnaire.h"
 #include "platform/log.h"
 
@@ -10,18 +11,12 @@ namespace otklik {
 
 namespace {
 
-TlsSettings tlsFrom(const DeviceConfig::Hub& hub) {
-    TlsSettings tls;
-    tls.caFile = hub.caFile;
-    tls.pins = hub.pins;
-    tls.insecureDevelopmentOnly = hub.insecureDevelopmentOnly;
-    return tls;
-}
-
-UploaderSettings uploaderFrom(const DeviceConfig::Hub& hub) {
+UploaderSettings uploaderFrom(const DeviceConfig& config) {
+    const DeviceConfig::Hub& hub = config.hub;
     UploaderSettings s;
     s.hubUrl = hub.url;
     s.token = hub.token;
+    s.terminalId = config.terminalId;
     s.batchSize = hub.batchSize;
     s.firstSyncJitterMs = hub.startDelayMaxS * 1000;
     return s;
@@ -44,17 +39,12 @@ ConfigPullerSettings configPullerFrom(const DeviceConfig& config) {
     return s;
 }
 
-std::optional<std::string> proxyFrom(const DeviceConfig::Hub& hub) {
-    if (hub.proxy.empty()) return std::nullopt;  // from the environment
-    return hub.proxy;
-}
-
 }  // namespace
 
 Delivery::Delivery(const DeviceConfig& config, Outbox& outbox, const Clock& clock)
     : client_(tlsFrom(config.hub), HttpTimeouts{}, proxyFrom(config.hub)),
       tracking_(client_, clockOffset_, clock),
-      uploader_(uploaderFrom(config.hub), outbox, tracking_, clock),
+      uploader_(uploaderFrom(config), outbox, tracking_, clock),
       heartbeat_(heartbeatFrom(config), outbox, tracking_, clock, &clockOffset_),
       configPuller_(configPullerFrom(config), tracking_, clock, hubConfigValidator(config), configMailbox_) {
     uploader_.addChore(heartbeat_);

@@ -237,8 +237,8 @@ void readHub(Reader& r, const toml::table& t, DeviceConfig& c) {
     if (!hub.url.empty() && hub.url.rfind("http://", 0) == 0 && !hub.insecureDevelopmentOnly)
         r.problems_.add(where(*t.get("url"), "hub.url"), "is plain http://: responses would travel unencrypted",
                         "use the hub's https:// address");
-    if (!hub.url.empty() && hub.token.empty())
-        r.problems_.add(where(t, "hub"), "has a url but no token", "add token = \"…\" from `otklik-hub terminal add`");
+    // A url without a token is a terminal not enrolled yet: it keeps every response and its
+    // service mode offers enrolment, which writes the token to <data_dir>/credentials.toml.
 }
 
 void readLanguages(Reader& r, const toml::node& node, DeviceConfig& c) {
@@ -350,7 +350,10 @@ DeviceConfigLoad parseDeviceConfig(const std::string& tomlText, const std::strin
         else
             c.terminalId = *id;
     }
-    if (const toml::node* n = root.get("centre_name")) readCentreName(r, *n, c);
+    if (const toml::node* n = root.get("centre_name")) {
+        readCentreName(r, *n, c);
+        c.centreNameGiven = true;
+    }
     if (const toml::node* n = root.get("languages")) readLanguages(r, *n, c);
     bool questionnaireGiven = root.contains("questionnaire_path");
     if (auto p = r.path(root, "assets_dir")) c.assetsDir = *p;
@@ -385,6 +388,14 @@ DeviceConfigLoad parseDeviceConfig(const std::string& tomlText, const std::strin
     if (const toml::node* n = root.get("hub")) {
         if (const toml::table* t = n->as_table()) readHub(r, *t, c);
         else out.problems.add(where(*n, "hub"), "must be a [hub] table", "put its settings under a [hub] line");
+    }
+    if (!c.hub.url.empty() && !root.contains("terminal_id")) {
+        // Not enrolled yet: the id comes with the credentials at enrolment.
+        c.terminalId.clear();
+        if (!c.hub.token.empty())
+            out.problems.add(where(*root["hub"].as_table()->get("token"), "hub.token"), "is given without terminal_id",
+                             "add terminal_id = \"…\", the id the token was made for, at the top; or remove the token and enrol the "
+                             "terminal from its service menu (docs/technician.md)");
     }
     if (out.problems.empty() && !c.hub.qrSecret.empty())
         checkQrBudget(c, where(*root["hub"].as_table()->get("qr_secret"), "hub.qr_secret"), out.problems);

@@ -15,8 +15,9 @@ namespace otklik {
 
 struct DeviceConfig {
     std::string file;                        // where it was read from; "" for built-in defaults
-    std::string terminalId = "demo-terminal";
+    std::string terminalId = "demo-terminal";  // "" with a [hub] url and no terminal_id: not enrolled yet
     LocalizedText centreName;                // per language; one text for all is allowed
+    bool centreNameGiven = false;            // set in the file (else the hub's centre, once enrolled, is shown)
     std::vector<std::string> languages = {"ru", "uk", "en"};  // the first is the default
     std::string assetsDir;                   // ui.json, questionnaires, fonts
     std::string questionnairePath;           // default: <assets_dir>/questionnaires/default.json
@@ -48,6 +49,8 @@ struct DeviceConfig {
     } hub;
 
     [[nodiscard]] const std::string& centreNameIn(const std::string& lang) const;
+    // Delivers to a hub and has the credentials to (a token from enrolment or the file).
+    [[nodiscard]] bool enrolled() const { return !hub.url.empty() && !hub.token.empty() && !terminalId.empty(); }
 };
 
 struct DeviceConfigLoad {

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "kiosk/config/credentials.h"
 #include "kiosk/config/ui_string_keys.h"
 
 namespace otklik {
@@ -26,6 +27,10 @@ KioskSetupLoad loadKioskSetup(const std::string& configPath, const DeviceConfig&
         }
         config = std::move(*load.config);
     }
+    CredentialsLoad credentials = loadCredentials(config.dataDir);
+    if (credentials.credentials) applyCredentials(*credentials.credentials, config, out.warnings);
+    else if (!credentials.error.empty())
+        out.warnings.push_back(credentials.error + " — the terminal runs as not enrolled (it keeps every response); enrol it again");
 
     auto questionnaire = loadQuestionnaire(config.questionnairePath);
     append(questionnaire.problems);

@@ -23,12 +23,17 @@ struct KioskSetup {
 struct KioskSetupLoad {
     std::optional<KioskSetup> setup;
     std::vector<Problem> problems;  // from every file, in the order they were read
+    // What does not stop the kiosk but a technician should hear (an unusable credentials
+    // file: the terminal then runs unenrolled and keeps every response). Logged at start and
+    // printed by --check-config.
+    std::vector<std::string> warnings;
 
     [[nodiscard]] std::string describe() const;
 };
 
 // configPath empty: built-in defaults. Stops after the device config if it has problems
-// (the other paths come from it).
+// (the other paths come from it). Credentials from enrolment (<data_dir>/credentials.toml)
+// are laid over the device config.
 KioskSetupLoad loadKioskSetup(const std::string& configPath, const DeviceConfig& defaults);
 
 // The cross-checks between a questionnaire and the device config (every language on the

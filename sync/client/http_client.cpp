@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <ctime>
 #include <cctype>
 #include <mutex>
 #include <new>
@@ -91,6 +92,35 @@ size_t onHeader(char* data, size_t size, size_t count, void* user) {
 
 bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
 
+// OpenSSL's "Jan  1 00:00:00 2027 GMT" (curl's certinfo "Expire date") as Unix milliseconds.
+std::optional<int64_t> parseCertDate(const std::string& text) {
+    std::tm tm{};
+    const char* end = strptime(text.c_str(), "%b %d %H:%M:%S %Y GMT", &tm);
+    if (!end) return std::nullopt;
+    return static_cast<int64_t>(timegm(&tm)) * 1000;
+}
+
+// Timings, the peer and the server certificate's expiry of the exchange just made.
+void inspect(CURL* curl, HttpConnectionInfo& info) {
+    auto us = [&](CURLINFO what) {
+        curl_off_t value = 0;
+        return curl_easy_getinfo(curl, what, &value) == CURLE_OK ? static_cast<int64_t>(value) : int64_t{0};
+    };
+    info.resolvedUs = us(CURLINFO_NAMELOOKUP_TIME_T);
+    info.connectedUs = us(CURLINFO_CONNECT_TIME_T);
+    info.tlsDoneUs = us(CURLINFO_APPCONNECT_TIME_T);
+    info.totalUs = us(CURLINFO_TOTAL_TIME_T);
+    char* ip = nullptr;
+    if (curl_easy_getinfo(curl, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip) info.peerAddress = ip;
+    curl_certinfo* chain = nullptr;
+    if (curl_easy_getinfo(curl, CURLINFO_CERTINFO, &chain) != CURLE_OK || !chain || chain->num_of_certs < 1) return;
+    // The first certificate is the server's own.
+    for (curl_slist* field = chain->certinfo[0]; field; field = field->next) {
+        std::string_view line(field->data);
+        if (line.starts_with("Expire date:")) info.certificateExpiresAtMs = parseCertDate(std::string(line.substr(12)));
+    }
+}
+
 // What went wrong, and what to check.
 struct Advice {
     std::string words;
@@ -119,6 +149,8 @@ Advice tlsAdvice(CURLcode rc, std::string_view detail) {
 void classify(CURLcode rc, std::string_view detail, const Capture& capture, long connectCode, HttpResult& result) {
     auto say = [&](HttpErrorKind kind, const std::string& words, std::string_view check = {}) {
         result.error = kind;
+        result.errorWords = words;
+        result.errorAdvice = std::string(check);
         result.errorMessage = words + " (" + std::string(detail) + ")";
         if (!check.empty()) result.errorMessage += " — " + std::string(check);
     };
@@ -293,6 +325,7 @@ HttpResult HttpClient::send(const HttpRequest& request) {
     set(curl_easy_setopt(curl, CURLOPT_WRITEDATA, &capture));
     set(curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, onHeader));
     set(curl_easy_setopt(curl, CURLOPT_HEADERDATA, &capture));
+    if (request.inspectConnection) set(curl_easy_setopt(curl, CURLOPT_CERTINFO, 1L));
 
     const bool sendsBody = request.method != "GET" && request.method != "HEAD";
     if (request.method == "GET") {
@@ -335,6 +368,7 @@ HttpResult HttpClient::send(const HttpRequest& request) {
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     result.status = static_cast<int>(status);
+    if (request.inspectConnection) inspect(curl, result.connection);
     if (rc == CURLE_OK && !capture.outOfMemory) return result;
 
     long connectCode = 0;

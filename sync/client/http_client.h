@@ -36,6 +36,16 @@ struct HttpRequest {
     HttpHeaders headers;           // sent as given; no Content-Type is added for you
     std::string body;
     std::size_t maxReplyBytes = 16 * 1024 * 1024;  // a longer reply body is refused: error Receive
+    bool inspectConnection = false;  // also fill HttpResult::connection (the connection test; costs a little per handshake)
+};
+
+// How far an exchange got and what the far end showed (HttpRequest::inspectConnection).
+struct HttpConnectionInfo {
+    // Microseconds from the start until the name was resolved, the TCP connection stood and
+    // the TLS handshake was done; 0 when a kept-alive connection was reused.
+    int64_t resolvedUs = 0, connectedUs = 0, tlsDoneUs = 0, totalUs = 0;
+    std::string peerAddress;                     // the IP address connected to, "" if none
+    std::optional<int64_t> certificateExpiresAtMs;  // the server certificate's "not after", when it was shown
 };
 
 enum class HttpErrorKind {
@@ -57,9 +67,12 @@ const char* toString(HttpErrorKind kind);
 struct HttpResult {
     HttpErrorKind error = HttpErrorKind::None;
     std::string errorMessage;      // plain words, curl's detail in brackets, and what to check
+    std::string errorWords;        // the plain words alone ("the hub's certificate is not trusted")
+    std::string errorAdvice;       // what to check alone, "" if nothing specific
     int status = 0;                // HTTP status of the reply; 0 if none arrived
     HttpHeaders headers;           // reply headers in order, names lower-cased
     std::string body;
+    HttpConnectionInfo connection; // with HttpRequest::inspectConnection
 
     [[nodiscard]] bool replied() const { return error == HttpErrorKind::None; }
     // The first reply header of that name (any case), if any.

@@ -152,9 +152,15 @@ StoreResult Outbox::store(const Response& response) {
     });
 }
 
-std::vector<StoredResponse> Outbox::pending(int limit, int64_t afterSeq) {
-    return call<std::vector<StoredResponse>>([limit, afterSeq](OutboxStore* store, sqlite::Error& error) {
-        return store ? store->pending(limit, error, afterSeq) : std::vector<StoredResponse>{};
+std::vector<StoredResponse> Outbox::pending(int limit, int64_t afterSeq, std::optional<std::string> forTerminal) {
+    return call<std::vector<StoredResponse>>([limit, afterSeq, forTerminal = std::move(forTerminal)](OutboxStore* store, sqlite::Error& error) {
+        return store ? store->pending(limit, error, afterSeq, forTerminal) : std::vector<StoredResponse>{};
+    });
+}
+
+std::optional<int64_t> Outbox::firstSeqForEnrolment() {
+    return call<std::optional<int64_t>>([](OutboxStore* store, sqlite::Error& error) {
+        return store ? store->firstSeqForEnrolment(error) : std::nullopt;
     });
 }
 
@@ -222,9 +228,9 @@ sqlite::Error Outbox::saveClockEstimate(const ClockEstimate& estimate) {
     });
 }
 
-OutboxSummary Outbox::summary() {
-    return call<OutboxSummary>([](OutboxStore* store, sqlite::Error& error) {
-        return store ? store->summary(error) : OutboxSummary{};
+OutboxSummary Outbox::summary(bool byTerminal) {
+    return call<OutboxSummary>([byTerminal](OutboxStore* store, sqlite::Error& error) {
+        return store ? store->summary(error, byTerminal) : OutboxSummary{};
     });
 }
 

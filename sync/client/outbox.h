@@ -34,8 +34,11 @@ public:
 
     // For the uploader and the health report.
     // Up to `limit` pending responses numbered above `afterSeq`, oldest (lowest seq) first;
-    // empty while storage fails.
-    [[nodiscard]] std::vector<StoredResponse> pending(int limit, int64_t afterSeq = 0);
+    // empty while storage fails. With `forTerminal`, only that terminal's and those from
+    // before enrolment.
+    [[nodiscard]] std::vector<StoredResponse> pending(int limit, int64_t afterSeq = 0, std::optional<std::string> forTerminal = std::nullopt);
+    // OutboxStore::firstSeqForEnrolment; nullopt while storage fails.
+    [[nodiscard]] std::optional<int64_t> firstSeqForEnrolment();
     [[nodiscard]] sqlite::Error setState(const std::string& id, DeliveryState state, const std::string& reason);
     // A whole batch's outcome, and the uploader's record if given, in one transaction (one
     // fsync), all or none.
@@ -51,7 +54,7 @@ public:
     // The persisted hub clock offset; nullopt if none or while storage fails.
     [[nodiscard]] std::optional<ClockEstimate> clockEstimate();
     [[nodiscard]] sqlite::Error saveClockEstimate(const ClockEstimate& estimate);
-    [[nodiscard]] OutboxSummary summary();
+    [[nodiscard]] OutboxSummary summary(bool byTerminal = false);
     // The last storage failure, if storage is failing now.
     [[nodiscard]] std::optional<sqlite::Error> failing() const;
 

@@ -460,12 +460,15 @@ std::optional<int64_t> OutboxStore::insert(const Response& r, int64_t nowMs, Err
     return seq;
 }
 
-std::vector<StoredResponse> OutboxStore::pending(int limit, Error& error, int64_t afterSeq) {
+std::vector<StoredResponse> OutboxStore::pending(int limit, Error& error, int64_t afterSeq, const std::optional<std::string>& forTerminal) {
     std::vector<StoredResponse> out;
-    auto s = db_->prepare("SELECT " + columns(schemaVersion_) + " FROM responses WHERE state = 'pending' AND seq > ?2 ORDER BY seq LIMIT ?1", error);
+    auto s = db_->prepare("SELECT " + columns(schemaVersion_) + " FROM responses WHERE state = 'pending' AND seq > ?2" +
+                              (forTerminal ? " AND (terminal_id = ?3 OR terminal_id = '')" : "") + " ORDER BY seq LIMIT ?1",
+                          error);
     if (!s) return out;
     s->bind(1, static_cast<int64_t>(limit));
     s->bind(2, afterSeq);
+    if (forTerminal) s->bind(3, *forTerminal);
     while (s->step()) {
         std::string why;
         if (auto row = readRow(*s, why)) out.push_back(std::move(*row));
@@ -489,8 +492,24 @@ Error OutboxStore::forEach(std::optional<DeliveryState> state, const std::functi
     return s->error();
 }
 
-OutboxSummary OutboxStore::summary(Error& error) {
+std::optional<int64_t> OutboxStore::firstSeqForEnrolment(Error& error) {
+    // Responses from before any enrolment (no terminal id) are delivered under the new one
+    // and count in its numbering; otherwise the numbering goes on from the next response.
+    auto s = db_->prepare("SELECT COALESCE((SELECT MIN(seq) FROM responses WHERE terminal_id = '' AND state = 'pending'), " + kNextSeq + ")",
+                          error);
+    if (!s || !s->step()) {
+        if (s && s->error()) error = s->error();
+        return std::nullopt;
+    }
+    return s->columnInt(0);
+}
+
+OutboxSummary OutboxStore::summary(Error& error, bool byTerminal) {
     OutboxSummary out;
+    if (byTerminal) {
+        auto groups = db_->prepare("SELECT terminal_id, COUNT(*) FROM responses WHERE state = 'pending' GROUP BY terminal_id ORDER BY terminal_id", error);
+        while (groups && groups->step()) out.pendingByTerminal.emplace_back(groups->columnText(0), groups->columnInt(1));
+    }
     // Pending and delivered are counted from their partial indexes; rejected ones are few.
     if (auto n = db_->queryInt("SELECT COUNT(*) FROM responses WHERE state = 'pending'", error)) out.pending = *n;
     if (auto n = db_->queryInt("SELECT COUNT(*) FROM responses WHERE state = 'delivered'", error)) out.delivered = *n;

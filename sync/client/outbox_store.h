@@ -60,6 +60,9 @@ struct OutboxSummary {
     int64_t highestSeq = 0;
     int64_t databaseBytes = 0;                 // database + WAL
     std::vector<StorageEvent> recentEvents;    // newest first, at most 10
+    // Pending responses per terminal id ("" = from before enrolment), when asked for: those of
+    // another id than the terminal's are kept and not delivered under its token.
+    std::vector<std::pair<std::string, int64_t>> pendingByTerminal;
 };
 
 struct OutboxSettings {
@@ -96,11 +99,17 @@ public:
     // The state of the response numbered `seq`; nullopt if there is none (never stored,
     // pruned, or lost with a damaged file) or on error.
     [[nodiscard]] std::optional<DeliveryState> stateOf(int64_t seq, sqlite::Error& error);
-    // Up to `limit` pending responses numbered above `afterSeq`, oldest (lowest seq) first.
-    [[nodiscard]] std::vector<StoredResponse> pending(int limit, sqlite::Error& error, int64_t afterSeq = 0);
+    // Up to `limit` pending responses numbered above `afterSeq`, oldest (lowest seq) first;
+    // with `forTerminal`, only that terminal's and those from before enrolment (terminal id "").
+    [[nodiscard]] std::vector<StoredResponse> pending(int limit, sqlite::Error& error, int64_t afterSeq = 0,
+                                                      const std::optional<std::string>& forTerminal = std::nullopt);
+    // The seq an enrolment's numbering starts at: the lowest pending response from before
+    // enrolment, else the seq the next response will get.
+    [[nodiscard]] std::optional<int64_t> firstSeqForEnrolment(sqlite::Error& error);
     // Calls `row` for each response in seq order, optionally only one state.
     [[nodiscard]] sqlite::Error forEach(std::optional<DeliveryState> state, const std::function<void(const StoredResponse&)>& row);
-    [[nodiscard]] OutboxSummary summary(sqlite::Error& error);
+    // With `byTerminal`, also the pending count per terminal id (a scan of the pending rows).
+    [[nodiscard]] OutboxSummary summary(sqlite::Error& error, bool byTerminal = false);
     // The uploader's record; empty in a database from before schema version 2. Works read-only.
     [[nodiscard]] SyncRecord syncRecord(sqlite::Error& error);
     [[nodiscard]] sqlite::Error saveSyncRecord(const SyncRecord& record);

@@ -91,6 +91,13 @@ Uploader::~Uploader() { stop(); }
 
 double Uploader::random() { return random_(); }
 
+std::optional<std::string> Uploader::forTerminal() const {
+    // Responses another terminal id stored here (the device was enrolled under a new id) are
+    // kept, never sent under this token: the hub would refuse the whole batch for them.
+    if (settings_.terminalId.empty()) return std::nullopt;
+    return settings_.terminalId;
+}
+
 void Uploader::start() {
     std::lock_guard lock(threadMutex_);
     if (thread_.joinable()) return;
@@ -202,7 +209,7 @@ AttemptResult Uploader::attempt() {
     // A kept batch goes again byte for byte, as long as its responses are still the first
     // pending ones (nothing else changes their state, but a check costs one read).
     if (batch_) {
-        auto head = outbox_.pending(static_cast<int>(batch_->ids.size()));
+        auto head = outbox_.pending(static_cast<int>(batch_->ids.size()), 0, forTerminal());
         bool same = head.size() == batch_->ids.size();
         for (size_t i = 0; same && i < head.size(); ++i) same = head[i].response.id == batch_->ids[i];
         if (!same) batch_.reset();
@@ -217,20 +224,20 @@ AttemptResult Uploader::attempt() {
     if (!prepared) settleWrite();  // nothing to overlap it with
     if (!batch_) {
         int want = suspect_ > 0 ? std::clamp(probe_, 1, suspect_) : limit_;
-        auto rows = outbox_.pending(want);
+        auto rows = outbox_.pending(want, 0, forTerminal());
         if (rows.empty()) {
             // Backlog gone: a smaller size forced by 413 or a 400 hunt ends here.
             limit_ = std::clamp(settings_.batchSize, 1, kHubMaxBatch);
             suspect_ = probe_ = 0;
             return planned({AttemptOutcome::Idle, settings_.idlePollMs, 0, 0});
         }
-        batch_ = encode(rows);
+        batch_ = encode(rows, settings_.terminalId);
     }
     // A full batch suggests more backlog: prepare the next one while this one travels.
     if (suspect_ == 0 && static_cast<int>(batch_->ids.size()) == limit_) {
         next_ = std::async(std::launch::async, [this, after = batch_->seqs.back(), limit = limit_] {
             runThisThreadInTheBackground();
-            return encode(outbox_.pending(limit, after));
+            return encode(outbox_.pending(limit, after, forTerminal()), settings_.terminalId);
         });
     }
 
@@ -301,14 +308,18 @@ AttemptResult Uploader::attempt() {
     return planned(outcome);
 }
 
-Uploader::Batch Uploader::encode(const std::vector<StoredResponse>& rows) {
+Uploader::Batch Uploader::encode(const std::vector<StoredResponse>& rows, const std::string& terminalId) {
     Batch batch;
     if (rows.empty()) return batch;
     json list = json::array();
     for (const StoredResponse& row : rows) {
         batch.ids.push_back(row.response.id);
         batch.seqs.push_back(row.response.seq);
-        list.push_back(toJson(row.response));
+        json item = toJson(row.response);
+        // Answered before the terminal was enrolled: it goes under the id enrolment gave it
+        // (docs/technician.md). The same every time, so a resend is byte for byte the same.
+        if (row.response.terminalId.empty()) item["terminal_id"] = terminalId;
+        list.push_back(std::move(item));
     }
     // Text that is not UTF-8 (a damaged row) is sent with U+FFFD rather than stopping
     // every delivery; the outbox keeps the original. Deterministic, so retries match.

@@ -24,7 +24,8 @@ namespace otklik {
 
 struct UploaderSettings {
     std::string hubUrl;                     // the hub's base URL, https://host:port
-    std::string token;                      // this terminal's bearer token (`otklik-hub terminal add`)
+    std::string token;                      // this terminal's bearer token (enrolment, or `otklik-hub terminal add`)
+    std::string terminalId;                 // sent for responses stored before enrolment (their own is "")
     int batchSize = 200;                    // responses per request, 1..1000 (the hub's limit); others are clamped
     int64_t backoffBaseMs = 1000;           // the first retry comes within this
     int64_t backoffCapMs = 300'000;         // retries are never further apart than this (unless the hub asks)
@@ -117,8 +118,9 @@ private:
         std::string body;              // the gzip-compressed request body, re-sent unchanged
     };
 
-    // The request body for these responses (gzip JSON), with their ids and seqs.
-    static Batch encode(const std::vector<StoredResponse>& rows);
+    // The request body for these responses (gzip JSON), with their ids and seqs; responses
+    // from before enrolment get `terminalId`.
+    static Batch encode(const std::vector<StoredResponse>& rows, const std::string& terminalId);
     void run();
     void loadRecord() const;
     AttemptResult resolve(const HttpResult& result);
@@ -128,6 +130,7 @@ private:
     AttemptResult fail(const std::string& error, int64_t retryAfterMs, bool slow);
     AttemptResult planned(AttemptResult result);  // notes when the next attempt comes
     double random();
+    [[nodiscard]] std::optional<std::string> forTerminal() const;
 
     const UploaderSettings settings_;
     Outbox& outbox_;

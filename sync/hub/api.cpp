@@ -429,12 +429,14 @@ HttpReply HubApi::postHeartbeat(const HttpRequest& request, const Terminal& term
 }
 
 HttpReply HubApi::healthz() {
+    // The hub's clock to the millisecond: a terminal's connection test compares its own with it.
+    const int64_t now = clock_.wallMs();
     try {
         store_.ping();
     } catch (const SqlError& e) {
-        return jsonReply(503, json{{"status", "unavailable"}, {"error", e.what()}});
+        return jsonReply(503, json{{"status", "unavailable"}, {"error", e.what()}, {"time_ms", now}});
     }
-    return jsonReply(200, json{{"status", "ok"}, {"store", store_.dialect() == SqlDialect::Postgres ? "postgresql" : "sqlite"}});
+    return jsonReply(200, json{{"status", "ok"}, {"store", store_.dialect() == SqlDialect::Postgres ? "postgresql" : "sqlite"}, {"time_ms", now}});
 }
 
 bool HubApi::isAdmin(const HttpRequest& request) {

@@ -9,6 +9,7 @@
 #include "sync/hub/hub_commands.h"
 #include "sync/protocol/file_io.h"
 #include "sync/protocol/response.h"
+#include "sync/protocol/toml_text.h"
 
 namespace otklik::hub {
 
@@ -28,24 +29,6 @@ std::optional<int64_t> parseTtl(const std::string& text) {
     return ms;
 }
 
-// A TOML basic string: quotes, backslashes and control characters escaped.
-std::string tomlString(const std::string& text) {
-    std::string out = "\"";
-    for (unsigned char c : text) {
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += static_cast<char>(c);
-        } else if (c < 0x20 || c == 0x7f) {
-            char buffer[8];
-            std::snprintf(buffer, sizeof buffer, "\\u%04x", c);
-            out += buffer;
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out + "\"";
-}
-
 bool validPin(const std::string& pin) { return pin.rfind("sha256//", 0) == 0 && pin.size() == 52; }
 
 // The enrolment file: what a terminal needs to reach and trust the hub, and the code. Read by
@@ -59,11 +42,7 @@ std::string enrolmentFile(const EnrolCodeOptions& o, const NewEnrolCode& code, c
     out += "code = " + tomlString(code.code) + "\n";
     out += "terminal_id = " + tomlString(o.id) + "\n";
     out += "expires_at = " + tomlString(formatUtc(code.expiresAtMs)) + "\n";
-    if (!o.pins.empty()) {
-        out += "pins = [";
-        for (size_t i = 0; i < o.pins.size(); ++i) out += (i ? ", " : "") + tomlString(o.pins[i]);
-        out += "]\n";
-    }
+    if (!o.pins.empty()) out += "pins = " + tomlStringList(o.pins) + "\n";
     // A PEM holds no ''' : a literal multi-line string keeps it byte for byte.
     if (!caPem.empty()) out += "ca_pem = '''\n" + caPem + (caPem.back() == '\n' ? "" : "\n") + "'''\n";
     return out;

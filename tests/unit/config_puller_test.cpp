@@ -270,6 +270,7 @@ namespace {
 KioskSetup setupWithData(const std::string& dir) {
     auto load = loadKioskSetup("", defaultDeviceConfig(std::string(OTKLIK_SOURCE_DIR) + "/assets", dir));
     EXPECT_TRUE(load.setup) << load.describe();
+    load.setup->config.terminalId = "t-1";  // the fake hub's terminal, whose configs were saved
     return *load.setup;
 }
 

@@ -112,7 +112,7 @@ const BadConfig kBadConfigs[] = {
     {"assets_dir_empty.toml", "line 1 (assets_dir)", "is empty", "remove the line to use the default"},
     {"hub_url_not_https.toml", "line 2 (hub.url)", "is not a hub address", "https://hub.example.org"},
     {"hub_url_plain_http.toml", "line 2 (hub.url)", "plain http://", "https://"},
-    {"hub_without_token.toml", "line 1 (hub)", "no token", "otklik-hub terminal add"},
+    {"hub_token_without_terminal_id.toml", "line 3 (hub.token)", "is given without terminal_id", "enrol the terminal from its service menu"},
     {"hub_pin_malformed.toml", "line 4 (hub.pins)", "not a sha256// pin", "44 base64"},
     {"hub_batch_too_big.toml", "line 4 (hub.batch_size)", "is 5000 responses, allowed 1 to 1000", "in that range"},
     {"hub_insecure_not_bool.toml", "line 4 (hub.insecure_development_only)", "expected true or false", "never true"},
@@ -478,6 +478,24 @@ TEST(KioskSetup, ProblemsFromSeveralFilesAreAllReported) {
     EXPECT_EQ(std::count_if(load.problems.begin(), load.problems.end(), [](const Problem& p) { return p.place == "en.nav.back"; }), 1);
 }
 
+// The shipped config names the hub and how to trust it, and nothing else: the terminal is not
+// enrolled yet, keeps every response, and gets its id and token from enrolment.
+TEST(DeviceConfig, AHubWithoutTokenOrIdIsATerminalNotEnrolledYet) {
+    DeviceConfig defaults = defaultDeviceConfig("/usr/share/otklik", "/var/lib/otklik");
+    auto load = parseDeviceConfig("[hub]\nurl = \"https://hub.example.org\"\nca_file = \"/etc/otklik/hub-ca.pem\"\n", "/etc/otklik/kiosk.toml", defaults);
+    ASSERT_TRUE(load.config) << load.problems.describe();
+    EXPECT_EQ(load.config->terminalId, "");
+    EXPECT_FALSE(load.config->enrolled());
+    EXPECT_EQ(load.config->hub.caFile, "/etc/otklik/hub-ca.pem");
+    // With a terminal id and a token, as `terminal add` configs have them, it is enrolled.
+    load = parseDeviceConfig("terminal_id = \"t-1\"\n[hub]\nurl = \"https://hub.example.org\"\ntoken = \"otk_x\"\n", "k.toml", defaults);
+    ASSERT_TRUE(load.config) << load.problems.describe();
+    EXPECT_TRUE(load.config->enrolled());
+    // Without a hub the built-in demo id stays: such a terminal keeps its responses to itself.
+    load = parseDeviceConfig("", "k.toml", defaults);
+    EXPECT_EQ(load.config->terminalId, "demo-terminal");
+}
+
 TEST(DeviceConfig, QrSecretAndRotationAreRead) {
     auto load = parseSafely(R"(terminal_id = "demo-vladivostok-01"
 [hub]
@@ -492,7 +510,7 @@ qr_rotate_s = 30
     EXPECT_EQ(load.config->hub.url, "https://hub.example.org");
 
     // Without a secret the static qr_base_url link stays, and rotation keeps its default.
-    auto plain = parseSafely("[hub]\nurl = \"https://hub.example.org\"\ntoken = \"otk_x\"\n");
+    auto plain = parseSafely("terminal_id = \"t-1\"\n[hub]\nurl = \"https://hub.example.org\"\ntoken = \"otk_x\"\n");
     ASSERT_TRUE(plain.config) << plain.problems.describe();
     EXPECT_EQ(plain.config->hub.qrSecret, "");
     EXPECT_EQ(plain.config->hub.qrRotateS, 60);
