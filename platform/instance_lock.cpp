@@ -53,4 +53,15 @@ InstanceLock::~InstanceLock() {
     if (fd_ >= 0) ::close(fd_);  // closing drops the lock
 }
 
+FileLock::FileLock(const std::string& path) : fd_(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
+    // Without the file (a read-only folder) there is nothing to protect: writes fail anyway.
+    if (fd_ >= 0)
+        while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+        }
+}
+
+FileLock::~FileLock() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
 }  // namespace otklik

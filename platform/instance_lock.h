@@ -29,4 +29,17 @@ private:
     int fd_;
 };
 
+// Holds an exclusive flock(2) on `path` (created if needed) for its lifetime, waiting for it:
+// for read-modify-write of a small file that the kiosk and a command may change at once.
+class FileLock {
+public:
+    explicit FileLock(const std::string& path);
+    ~FileLock();
+    FileLock(const FileLock&) = delete;
+    FileLock& operator=(const FileLock&) = delete;
+
+private:
+    int fd_;
+};
+
 }  // namespace otklik

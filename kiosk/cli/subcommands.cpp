@@ -5,6 +5,7 @@
 
 #include "kiosk/cli/hub_commands.h"
 #include "kiosk/cli/outbox_commands.h"
+#include "kiosk/cli/service_commands.h"
 #include "platform/clock.h"
 
 namespace otklik::cli {
@@ -29,6 +30,9 @@ struct Subcommands::Options {
     CLI::App* diagnoseCommand = nullptr;
     std::string diagnoseConfig;
     bool diagnoseJson = false;
+
+    CLI::App* setPinCommand = nullptr;
+    std::string setPinConfig;
 };
 
 namespace {
@@ -93,6 +97,9 @@ void Subcommands::add(CLI::App& cli) {
     o.diagnoseCommand = cli.add_subcommand("diagnose", "Test the connection to the hub step by step: dns, tcp, tls, hub, auth, clock");
     o.diagnoseCommand->add_option("--config", o.diagnoseConfig, "Device config")->required();
     o.diagnoseCommand->add_flag("--json", o.diagnoseJson, "Machine-readable output");
+
+    o.setPinCommand = cli.add_subcommand("set-pin", "Set this terminal's service PIN: 6-12 digits read from stdin, stored only as a slow hash");
+    o.setPinCommand->add_option("--config", o.setPinConfig, "Device config to take data_dir from")->required();
 }
 
 std::optional<int> Subcommands::run() {
@@ -114,6 +121,7 @@ std::optional<int> Subcommands::run() {
         auto setup = setupFrom(o.diagnoseConfig, defaults_, "diagnose");
         return setup ? runDiagnose(*setup, o.diagnoseJson, clock, stdout) : kBadInput;
     }
+    if (*o.setPinCommand) return runSetPin(dataDirFrom("", o.setPinConfig, defaults_), stdin, stdout);
     return std::nullopt;
 }
 

@@ -38,8 +38,26 @@ ConfigPuller::ConfigPuller(ConfigPullerSettings settings, HttpTransport& transpo
 int64_t ConfigPuller::msUntilDue() { return nextPullMonoMs_ - clock_.monoMs(); }
 
 void ConfigPuller::run() {
-    (void)pull();
+    PullOutcome outcome = pull();
     nextPullMonoMs_ = clock_.monoMs() + std::max<int64_t>(settings_.intervalMs, 1000);
+    std::lock_guard lock(mutex_);
+    report_.outcome = outcome;
+    report_.atMs = clock_.wallMs();
+    const std::string held = !held_ ? "the terminal's own questionnaire"
+                             : held_->hasQuestionnaire() ? "questionnaire version " + held_->questionnaireVersion
+                                                         : "no questionnaire from the hub: the terminal's own";
+    switch (outcome) {
+        case PullOutcome::NotModified:
+        case PullOutcome::Unchanged: report_.what = "unchanged (" + held + ")"; break;
+        case PullOutcome::Accepted: report_.what = "new config: " + held + "; it is used from the next visitor on"; break;
+        case PullOutcome::Refused: report_.what = "refused: " + error_; break;
+        case PullOutcome::Failed: report_.what = "the hub did not give a config (see Test connection)"; break;
+    }
+}
+
+ConfigPuller::Report ConfigPuller::lastReport() const {
+    std::lock_guard lock(mutex_);
+    return report_;
 }
 
 std::string ConfigPuller::ifNoneMatch() const {
@@ -117,6 +135,7 @@ PullOutcome ConfigPuller::accept(HubConfig config) {
         refusedEtag_.clear();
         refusedBody_.clear();
     }
+    if (onAccepted_) onAccepted_(config);
     mailbox_.post(std::move(config));
     return PullOutcome::Accepted;
 }

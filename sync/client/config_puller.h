@@ -6,7 +6,9 @@
 // heartbeat sends it); the terminal goes on with what it has.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -59,6 +61,20 @@ public:
     // Thread-safe. The ETag of the config in use; "" if none.
     [[nodiscard]] std::string heldEtag() const;
 
+    // Called on the pulling thread with every config accepted (the kiosk takes the hub's
+    // service PIN from it). Set before the uploader starts.
+    void setOnAccepted(std::function<void(const HubConfig&)> onAccepted) { onAccepted_ = std::move(onAccepted); }
+    // Thread-safe: the next pull is due now (the service menu's "fetch config now"); wake the
+    // uploader after it so it looks.
+    void pullSoon() { nextPullMonoMs_ = clock_.monoMs(); }
+    // What the last pull found, for a person: when, and what changed.
+    struct Report {
+        PullOutcome outcome = PullOutcome::Failed;
+        int64_t atMs = 0;   // wall clock; 0 = no pull yet
+        std::string what;   // "unchanged (questionnaire default version 3)", "new questionnaire …", "refused: …"
+    };
+    [[nodiscard]] Report lastReport() const;
+
 private:
     PullOutcome accept(HubConfig config);
     PullOutcome refuse(const std::string& why, const std::string& etag, const std::string& body);
@@ -69,7 +85,8 @@ private:
     const Clock& clock_;
     const ConfigValidator validator_;
     ConfigMailbox& mailbox_;
-    int64_t nextPullMonoMs_;
+    std::function<void(const HubConfig&)> onAccepted_;
+    std::atomic<int64_t> nextPullMonoMs_;
 
     // Read by other threads (mutex_); written only by the pulling thread.
     mutable std::mutex mutex_;
@@ -77,6 +94,7 @@ private:
     std::string error_;
     std::string refusedEtag_;         // sent in If-None-Match so a refused config is not fetched again
     std::string refusedBody_;         // and, for a hub that sends no ETag, not logged again
+    Report report_;
 };
 
 }  // namespace otklik

@@ -54,6 +54,7 @@ std::optional<HubConfig> fromJson(const json& reply, std::string body, const std
         return std::nullopt;
     }
     if (questionnaire->is_object()) config.questionnaireJson = questionnaire->dump();
+    if (auto pin = reply.find("service_pin"); pin != reply.end() && pin->is_object()) config.servicePinJson = pin->dump();
     auto settings = reply.find("settings");
     if (settings == reply.end() || !settings->is_object()) {
         error = "the hub's config reply has no \"settings\" object";

@@ -28,6 +28,7 @@ struct HubConfig {
     std::string questionnaireJson;     // "" = the hub assigns none: the terminal's own questionnaire applies
     std::string questionnaireVersion;  // "" with no questionnaire
     HubSettings settings;
+    std::string servicePinJson;        // the technician's PIN the hub set, hashed (service_pin.h); "" = none
     std::string body;                  // the reply as compact JSON with sorted keys: what is saved and compared
 
     [[nodiscard]] bool hasQuestionnaire() const { return !questionnaireJson.empty(); }

@@ -97,14 +97,6 @@ std::string formField(const std::string& body, const std::string& name) {
     return "";
 }
 
-HttpReply jsonReply(int status, const json& body) {
-    HttpReply reply;
-    reply.status = status;
-    reply.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-    reply.headers.emplace_back("Cache-Control", "no-store");
-    return reply;
-}
-
 // One batch item, as read from the wire, checked against the sending terminal and the store's limits.
 BatchItem checkItem(WireItem&& item, const Terminal& terminal) {
     BatchItem out;
@@ -147,13 +139,19 @@ BatchItem checkItem(WireItem&& item, const Terminal& terminal) {
 
 }  // namespace
 
+HttpReply jsonReply(int status, const json& body) {
+    HttpReply reply;
+    reply.status = status;
+    reply.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+    reply.headers.emplace_back("Cache-Control", "no-store");
+    return reply;
+}
+
 HttpReply errorReply(int status, const std::string& error, const std::string& fix, const std::string& code) {
     json body{{"error", error}, {"fix", fix}};
     if (!code.empty()) body["code"] = code;
     return jsonReply(status, body);
 }
-
-namespace {
 
 HttpReply terminalMismatch(const std::string& what, const Terminal& terminal, const std::string& claimed, const std::string& from) {
     // Never a verdict on the responses: the terminal keeps them and delivers them once it has
@@ -166,6 +164,8 @@ HttpReply terminalMismatch(const std::string& what, const Terminal& terminal, co
                       "give terminal \"" + claimed + "\" its own token: enrol it (docs/technician.md). It keeps its responses and delivers them then",
                       "terminal_mismatch");
 }
+
+namespace {
 
 // The first characters of a refused token's hash, so the log can tell refusals apart without
 // holding anything that would let a reader use the token.
@@ -212,6 +212,7 @@ HttpReply HubApi::route(const HttpRequest& request, std::string& routeName) {
     if (path == "/api/v1/responses:batch") return terminalRoute("POST", &HubApi::postBatch);
     if (path == "/api/v1/config") return terminalRoute("GET", &HubApi::getConfig);
     if (path == "/api/v1/heartbeat") return terminalRoute("POST", &HubApi::postHeartbeat);
+    if (path == "/api/v1/events") return terminalRoute("POST", &HubApi::postEvents);
     if (path == "/api/v1/enrol") {
         routeName = path;
         return enrol_->handle(request);
@@ -354,14 +355,20 @@ json HubApi::configBody(const Terminal& terminal) {
     AssignedConfig config = store_.configFor(terminal);
     json questionnaire = nullptr;
     if (!config.questionnaireJson.empty()) questionnaire = json::parse(config.questionnaireJson, nullptr, false);
-    return json{{"terminal_id", terminal.id},
-                {"centre", terminal.centre},
-                {"questionnaire", questionnaire},
-                {"questionnaire_version", config.version},
-                {"settings",
-                 {{"heartbeat_interval_s", settings_.heartbeatIntervalS},
-                  {"batch_size", settings_.batchSize},
-                  {"qr_token_window_s", settings_.qrTokenWindowS}}}};
+    json body{{"terminal_id", terminal.id},
+              {"centre", terminal.centre},
+              {"questionnaire", questionnaire},
+              {"questionnaire_version", config.version},
+              {"settings",
+               {{"heartbeat_interval_s", settings_.heartbeatIntervalS},
+                {"batch_size", settings_.batchSize},
+                {"qr_token_window_s", settings_.qrTokenWindowS}}}};
+    // The PIN set with `terminal set-pin`, hashed: the terminal takes it when it is newer than its own.
+    if (!terminal.servicePin.empty()) {
+        json pin = json::parse(terminal.servicePin, nullptr, false);
+        if (pin.is_object()) body["service_pin"] = pin;
+    }
+    return body;
 }
 
 HttpReply HubApi::getConfig(const HttpRequest& request, const Terminal& terminal) {
@@ -417,6 +424,17 @@ HttpReply HubApi::postHeartbeat(const HttpRequest& request, const Terminal& term
         return true;
     };
     std::string claimed;
+    if (auto service = parsed->find("service"); service != parsed->end()) {
+        if (!service->is_object()) return errorReply(400, "\"service\" must be an object", "see the heartbeat schema in docs/api/openapi.yaml");
+        auto count = [&](const char* key, std::optional<int64_t>& out) {
+            auto it = service->find(key);
+            if (it != service->end() && it->is_number_integer() && it->get<int64_t>() >= 0) out = it->get<int64_t>();
+        };
+        count("pin_attempts", h.service.pinAttempts);
+        count("pin_failures", h.service.pinFailures);
+        count("pin_lockouts", h.service.pinLockouts);
+        count("entries", h.service.entries);
+    }
     if (!text("terminal_id", claimed) || !text("version", h.version) || !integer("uptime_s", h.uptimeS, false) || !integer("unsent", h.unsent, true) ||
         !integer("oldest_unsent_age_s", h.oldestUnsentS, false) || !integer("free_disk_bytes", h.freeDiskBytes, false) ||
         !integer("terminal_time_ms", h.terminalTimeMs, true) || !text("config_error", h.configError))

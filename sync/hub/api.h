@@ -46,6 +46,7 @@ private:
     // The body of GET /api/v1/config for this terminal (also part of the enrolment reply).
     nlohmann::json configBody(const Terminal& terminal);
     HttpReply postHeartbeat(const HttpRequest& request, const Terminal& terminal);
+    HttpReply postEvents(const HttpRequest& request, const Terminal& terminal);  // events_api.cpp
     HttpReply healthz();
     HttpReply results(const HttpRequest& request);
     HttpReply login(const HttpRequest& request);
@@ -64,8 +65,12 @@ private:
     std::unique_ptr<EnrolRoutes> enrol_;
 };
 
+// `body` as compact JSON, not to be cached.
+HttpReply jsonReply(int status, const nlohmann::json& body);
 // {"error": ..., "fix": ...} with the given status, and "code" (a stable name for programs,
 // docs/api/openapi.yaml) when given.
 HttpReply errorReply(int status, const std::string& error, const std::string& fix, const std::string& code = "");
+// 403 terminal_mismatch: `what` ("a batch") came with another terminal's token; logged.
+HttpReply terminalMismatch(const std::string& what, const Terminal& terminal, const std::string& claimed, const std::string& from);
 
 }  // namespace otklik::hub

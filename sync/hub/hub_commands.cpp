@@ -221,6 +221,10 @@ int terminalList(const std::string& db, bool asJson) {
             for (const ReplacedDevice& d : store->replacedDevices(t.id))
                 replaced.push_back({{"device", d.device}, {"replaced_at_ms", d.replacedAtMs}, {"high_water_seq", d.highWaterSeq}, {"max_seq", d.maxSeq}});
             j["replaced_devices"] = replaced;
+            auto count = [](const std::optional<int64_t>& v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
+            j["service"] = {{"pin_attempts", count(t.reportedService.pinAttempts)}, {"pin_failures", count(t.reportedService.pinFailures)},
+                            {"pin_lockouts", count(t.reportedService.pinLockouts)}, {"entries", count(t.reportedService.entries)},
+                            {"pin_set_by_hub", !t.servicePin.empty()}};
             std::printf("%s\n", j.dump().c_str());
         } else {
             std::printf("%-24s %-28s %-9s %-16s %10lld %10lld\n", t.id.c_str(), t.centre.c_str(), t.revokedAtMs ? "revoked" : "active",

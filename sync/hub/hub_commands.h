@@ -42,6 +42,12 @@ struct EnrolCodeOptions {
     std::vector<std::string> pins;
 };
 int terminalEnrolCode(const std::string& db, const EnrolCodeOptions& options);
+// `terminal set-pin ID`: the service PIN, read from stdin, stored hashed and delivered with the config.
+int terminalSetPin(const std::string& db, const std::string& id);
+// `terminal recovery-code ID CHALLENGE`: the code for a lost PIN, valid on `date` (UTC, "" = today).
+int terminalRecoveryCode(const std::string& db, const std::string& id, const std::string& challenge, const std::string& date);
+// `terminal events ID`: what the terminal's service mode reported, newest first.
+int terminalEvents(const std::string& db, const std::string& id, bool asJson);
 int terminalRevoke(const std::string& db, const std::string& id);
 int questionnaireSet(const std::string& db, const std::string& terminal, const std::string& centre, const std::string& file);
 int adminToken(const std::string& db);

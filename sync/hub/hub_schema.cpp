@@ -146,6 +146,25 @@ ALTER TABLE responses ADD CONSTRAINT responses_terminal_device_seq_key UNIQUE (t
 DROP INDEX responses_completed;
 CREATE INDEX responses_completed ON responses (completed_at_ms, terminal_id, device, seq);
 )"},
+    // 4: the technician's PIN, when the hub sets it (`terminal set-pin`): only its PBKDF2 hash
+    // as JSON, delivered with the config; and what the terminal's service mode reports.
+    {R"(
+ALTER TABLE terminals ADD COLUMN service_pin TEXT NOT NULL DEFAULT '';
+ALTER TABLE terminals ADD COLUMN pin_attempts BIGINT;
+ALTER TABLE terminals ADD COLUMN pin_failures BIGINT;
+ALTER TABLE terminals ADD COLUMN pin_lockouts BIGINT;
+ALTER TABLE terminals ADD COLUMN service_entries BIGINT;
+CREATE TABLE terminal_events (
+    id TEXT PRIMARY KEY,
+    terminal_id TEXT NOT NULL REFERENCES terminals (id),
+    device BIGINT NOT NULL,
+    at_ms BIGINT NOT NULL,
+    received_at_ms BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE INDEX terminal_events_terminal ON terminal_events (terminal_id, at_ms);
+)"},
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 

@@ -222,10 +222,18 @@ BatchOutcome HubStore::storeBatch(const std::string& terminalId, const std::stri
 
 void HubStore::recordHeartbeat(const std::string& terminalId, const Heartbeat& h, int64_t nowMs) {
     auto db = pool_->borrow();
+    auto opt = [](const std::optional<int64_t>& v) { return v ? SqlValue(*v) : SqlValue(nullptr); };
     db->query(
         "UPDATE terminals SET last_seen_ms = ?, clock_offset_ms = ?, reported_unsent = ?, reported_oldest_unsent_s = ?, "
-        "reported_free_disk_bytes = ?, uptime_s = ?, version = ?, config_error = ? WHERE id = ?",
-        {nowMs, nowMs - h.terminalTimeMs, h.unsent, h.oldestUnsentS, h.freeDiskBytes, h.uptimeS, h.version, h.configError, terminalId});
+        "reported_free_disk_bytes = ?, uptime_s = ?, version = ?, config_error = ?, pin_attempts = ?, pin_failures = ?, "
+        "pin_lockouts = ?, service_entries = ? WHERE id = ?",
+        {nowMs, nowMs - h.terminalTimeMs, h.unsent, h.oldestUnsentS, h.freeDiskBytes, h.uptimeS, h.version, h.configError,
+         opt(h.service.pinAttempts), opt(h.service.pinFailures), opt(h.service.pinLockouts), opt(h.service.entries), terminalId});
+}
+
+bool HubStore::setServicePin(const std::string& terminalId, const std::string& pinJson) {
+    auto db = pool_->borrow();
+    return db->query("UPDATE terminals SET service_pin = ? WHERE id = ?", {pinJson, terminalId}).affected > 0;
 }
 
 void HubStore::setAdminTokenHash(const std::string& hash) {

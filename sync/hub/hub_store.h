@@ -37,6 +37,22 @@ struct Terminal {
     int64_t device = 1;
     int64_t deviceBaseSeq = 0;
     std::optional<int64_t> enrolledAtMs;   // when this device was enrolled with a code
+    std::string servicePin;                // the PIN the hub set, as PinHash JSON (service_pin.h); "" = none
+    // What the last heartbeat said of the service mode (totals since the terminal's PIN file began).
+    struct ServiceCounts {
+        std::optional<int64_t> pinAttempts, pinFailures, pinLockouts, entries;
+    } reportedService;
+};
+
+// Something the terminal's service mode did (entered, a setting changed, an export), as the
+// terminal reports it (POST /api/v1/events).
+struct TerminalEvent {
+    std::string id;    // UUID made by the terminal: a resend is stored once
+    int64_t device = 1;
+    int64_t atMs = 0;  // the terminal's clock
+    int64_t receivedAtMs = 0;
+    std::string kind;  // "service-entered", "setting-changed", ...
+    std::string detail;
 };
 
 // What `terminal add` prints once; only hashes of the token stay in the store.
@@ -114,6 +130,7 @@ struct BatchItem {
 };
 
 struct Heartbeat {
+    Terminal::ServiceCounts service;
     std::string version;
     int64_t uptimeS = 0;
     int64_t unsent = 0;
@@ -201,6 +218,13 @@ public:
     std::optional<ReplacedDevice> replacedDeviceByTokenHash(const std::string& tokenHash);
     // Every device that served the terminal before the current one, oldest first.
     std::vector<ReplacedDevice> replacedDevices(const std::string& terminalId);
+
+    // The technician's PIN the hub sets for a terminal (PinHash JSON); false if the id is unknown.
+    bool setServicePin(const std::string& terminalId, const std::string& pinJson);
+    // Service-mode events of a terminal (hub_store_events.cpp): stored once by id; returns how
+    // many were new. Newest first, at most `limit`.
+    int64_t storeEvents(const std::string& terminalId, const std::vector<TerminalEvent>& events);
+    std::vector<TerminalEvent> events(const std::string& terminalId, int limit);
 
     // Questionnaires: `scope` "terminal" or "centre"; `name` the terminal id or centre name.
     void setQuestionnaire(const std::string& scope, const std::string& name, const std::string& json, const std::string& version,

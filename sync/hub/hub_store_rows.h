@@ -18,7 +18,8 @@ inline std::optional<int64_t> optInt(const std::optional<std::string>& v) {
 
 inline constexpr const char* kTerminalColumns =
     "id, centre, created_at_ms, revoked_at_ms, last_seen_ms, clock_offset_ms, high_water_seq, max_seq, reported_unsent, "
-    "reported_oldest_unsent_s, reported_free_disk_bytes, version, config_error, device, device_base_seq, enrolled_at_ms";
+    "reported_oldest_unsent_s, reported_free_disk_bytes, version, config_error, device, device_base_seq, enrolled_at_ms, service_pin, "
+    "pin_attempts, pin_failures, pin_lockouts, service_entries";
 
 inline Terminal terminalFrom(const SqlRow& r) {
     Terminal t;
@@ -38,6 +39,8 @@ inline Terminal terminalFrom(const SqlRow& r) {
     t.device = optInt(r[13]).value_or(1);
     t.deviceBaseSeq = optInt(r[14]).value_or(0);
     t.enrolledAtMs = optInt(r[15]);
+    t.servicePin = r[16].value_or("");
+    t.reportedService = {optInt(r[17]), optInt(r[18]), optInt(r[19]), optInt(r[20])};
     return t;
 }
 

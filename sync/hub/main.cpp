@@ -72,6 +72,21 @@ int main(int argc, char** argv) {
     enrolCodeCommand->add_option("--url", enrolCode.url, "With --file: the hub's https:// address as terminals reach it");
     enrolCodeCommand->add_option("--ca-file", enrolCode.caFile, "With --file: the CA certificate (PEM) that signed the hub's")->check(CLI::ExistingFile);
     enrolCodeCommand->add_option("--pin", enrolCode.pins, "With --file: a sha256// public-key pin of the hub (repeat for the backup key)");
+    auto* setPinCommand = terminalCommand->add_subcommand("set-pin", "Set a terminal's service PIN (read from stdin; delivered hashed)");
+    addDb(setPinCommand);
+    setPinCommand->add_option("id", id, "Terminal id")->required();
+    std::string challenge, recoveryDate;
+    auto* recoveryCommand =
+        terminalCommand->add_subcommand("recovery-code", "The one-day code for a lost PIN, from the challenge the terminal's PIN pad shows");
+    addDb(recoveryCommand);
+    recoveryCommand->add_option("id", id, "Terminal id")->required();
+    recoveryCommand->add_option("challenge", challenge, "The 8 digits the PIN pad shows")->required();
+    recoveryCommand->add_option("--date", recoveryDate, "The UTC day it is for (default: today)");
+    bool eventsJson = false;
+    auto* eventsCommand = terminalCommand->add_subcommand("events", "What a terminal's service mode reported, newest first");
+    addDb(eventsCommand);
+    eventsCommand->add_option("id", id, "Terminal id")->required();
+    eventsCommand->add_flag("--json", eventsJson, "One JSON object per line");
     auto* revoke = terminalCommand->add_subcommand("revoke", "Refuse a terminal's token from now on");
     addDb(revoke);
     revoke->add_option("id", id, "Terminal id")->required();
@@ -105,6 +120,9 @@ int main(int argc, char** argv) {
     }
     if (add->parsed()) return terminalAdd(db, id, centre);
     if (enrolCodeCommand->parsed()) return terminalEnrolCode(db, enrolCode);
+    if (setPinCommand->parsed()) return terminalSetPin(db, id);
+    if (recoveryCommand->parsed()) return terminalRecoveryCode(db, id, challenge, recoveryDate);
+    if (eventsCommand->parsed()) return terminalEvents(db, id, eventsJson);
     if (list->parsed()) return terminalList(db, asJson);
     if (revoke->parsed()) return terminalRevoke(db, id);
     if (set->parsed()) {

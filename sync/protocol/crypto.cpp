@@ -33,6 +33,14 @@ std::string hmacSha256(std::string_view key, std::string_view data) {
     return std::string(reinterpret_cast<const char*>(mac), length);
 }
 
+std::string pbkdf2Sha256(std::string_view password, std::string_view salt, int iterations, int bytes) {
+    std::string out(static_cast<size_t>(bytes), '\0');
+    if (PKCS5_PBKDF2_HMAC(password.data(), static_cast<int>(password.size()), reinterpret_cast<const unsigned char*>(salt.data()),
+                          static_cast<int>(salt.size()), iterations, EVP_sha256(), bytes, reinterpret_cast<unsigned char*>(out.data())) != 1)
+        throw std::runtime_error("PBKDF2-SHA256 failed");
+    return out;
+}
+
 std::string randomToken(int bytes) { return base64UrlEncode(randomBytes(bytes)); }
 
 std::string randomBytes(int bytes) {

@@ -1,5 +1,5 @@
 // Hashing, signing and random secrets both ends need: SHA-256 for stored token hashes and
-// content hashes, HMAC-SHA256 for QR tokens, random tokens, base64url. The only file that
+// content hashes, HMAC-SHA256 for QR tokens, PBKDF2 for service PINs, random tokens, base64url. The only file that
 // calls OpenSSL's libcrypto.
 #pragma once
 
@@ -12,6 +12,8 @@ namespace otklik {
 std::string sha256Hex(std::string_view data);
 // Raw 32-byte HMAC-SHA256 of `data` under `key`.
 std::string hmacSha256(std::string_view key, std::string_view data);
+// Raw PBKDF2-HMAC-SHA256 of `password` with `salt`: slow on purpose (service PINs).
+std::string pbkdf2Sha256(std::string_view password, std::string_view salt, int iterations, int bytes);
 // `bytes` random bytes from the system's CSPRNG, as base64url without padding.
 std::string randomToken(int bytes);
 // `bytes` raw random bytes from the system's CSPRNG (QR token nonces).

@@ -1,15 +1,22 @@
-// `otklik-hub terminal enrol-code`: a one-time code for a technician, and optionally the
-// enrolment file for a USB stick (docs/technician.md, "Enrolment").
+// The `otklik-hub terminal` commands for technicians: enrol-code (a one-time code, and
+// optionally the enrolment file for a USB stick), set-pin (the service PIN, hashed), and
+// recovery-code (a lost PIN's one-day code) and events (what service mode did) — see
+// docs/technician.md.
 #include <cstdio>
+#include <iostream>
 #include <regex>
 #include <stdexcept>
+
+#include <nlohmann/json.hpp>
 
 #include "platform/clock.h"
 #include "sync/hub/command_support.h"
 #include "sync/hub/hub_commands.h"
 #include "sync/protocol/file_io.h"
 #include "sync/protocol/response.h"
+#include "sync/protocol/service_pin.h"
 #include "sync/protocol/toml_text.h"
+#include "sync/protocol/utc_time.h"
 
 namespace otklik::hub {
 
@@ -105,6 +112,73 @@ int terminalEnrolCode(const std::string& db, const EnrolCodeOptions& o) {
         std::printf("file: %s\n", o.file.c_str());
     }
     std::fprintf(stderr, "otklik-hub: type the code on the terminal (service menu, Enrol) within %s; it works once\n", o.ttl.c_str());
+    return kOk;
+}
+
+int terminalSetPin(const std::string& db, const std::string& id) {
+    // From stdin, so the PIN shows up in no process list and no shell history.
+    std::string pin;
+    std::getline(std::cin, pin);
+    while (!pin.empty() && (pin.back() == '\r' || pin.back() == ' ')) pin.pop_back();
+    if (std::string problem = pinProblem(pin); !problem.empty()) {
+        std::fprintf(stderr, "otklik-hub: that PIN is refused: %s; choose 6 to 12 digits without a pattern\n", problem.c_str());
+        return kBadInput;
+    }
+    auto store = openStore(db);
+    if (!store) return kFailed;
+    PinHash hash = hashPin(pin, SystemClock().wallMs(), "hub");
+    if (!store->setServicePin(id, pinHashJson(hash).dump())) {
+        std::fprintf(stderr, "otklik-hub: no terminal \"%s\" (see `otklik-hub terminal list`)\n", id.c_str());
+        return kBadInput;
+    }
+    std::printf("terminal %s: a new service PIN is set; the terminal takes it at its next config pull (within 5 minutes)\n", id.c_str());
+    return kOk;
+}
+
+int terminalRecoveryCode(const std::string& db, const std::string& id, const std::string& challenge, const std::string& date) {
+    std::string digits;
+    for (char c : challenge)
+        if (c >= '0' && c <= '9') digits += c;
+        else if (c != ' ' && c != '-') digits = "x";
+    if (digits.size() != 8) {
+        std::fprintf(stderr, "otklik-hub: the challenge is the 8 digits the terminal's PIN pad shows, e.g. 4827 1930\n");
+        return kBadInput;
+    }
+    std::string day = date.empty() ? utcDay(SystemClock().wallMs()) : date;
+    if (!parseUtcDate(day) || day.size() != 10) {
+        std::fprintf(stderr, "otklik-hub: --date \"%s\" is not a date: use YYYY-MM-DD (UTC)\n", date.c_str());
+        return kBadInput;
+    }
+    auto store = openStore(db);
+    if (!store) return kFailed;
+    auto secret = store->qrSecret(id);
+    if (!secret) {
+        std::fprintf(stderr, "otklik-hub: no terminal \"%s\" (see `otklik-hub terminal list`)\n", id.c_str());
+        return kBadInput;
+    }
+    std::string code = recoveryCode(*secret, id, digits, day);
+    std::printf("code: %s %s\nvalid: on terminal %s, on %s (UTC), once, for challenge %s %s\n", code.substr(0, 5).c_str(), code.substr(5).c_str(),
+                id.c_str(), day.c_str(), digits.substr(0, 4).c_str(), digits.substr(4).c_str());
+    std::fprintf(stderr, "otklik-hub: type the 10 digits on the PIN pad instead of the PIN, then set a new PIN\n");
+    return kOk;
+}
+
+int terminalEvents(const std::string& db, const std::string& id, bool asJson) {
+    auto store = openStore(db);
+    if (!store) return kFailed;
+    if (!store->terminal(id)) {
+        std::fprintf(stderr, "otklik-hub: no terminal \"%s\" (see `otklik-hub terminal list`)\n", id.c_str());
+        return kBadInput;
+    }
+    for (const TerminalEvent& e : store->events(id, 200)) {
+        if (asJson)
+            std::printf("%s\n", nlohmann::json{{"id", e.id}, {"device", e.device}, {"at", formatUtc(e.atMs)}, {"received_at", formatUtc(e.receivedAtMs)},
+                                                {"kind", e.kind}, {"detail", e.detail}}
+                                    .dump()
+                                    .c_str());
+        else
+            std::printf("%s  device %lld  %-18s %s\n", formatUtc(e.atMs).c_str(), static_cast<long long>(e.device), e.kind.c_str(), e.detail.c_str());
+    }
     return kOk;
 }
 
