@@ -13,10 +13,14 @@
 #include "kiosk/app/clock_stamping_store.h"
 #include "kiosk/app/delivery.h"
 #include "kiosk/app/hub_questionnaire.h"
+#include "kiosk/app/service_backend_impl.h"
 #include "kiosk/app/kiosk_app.h"
 #include "kiosk/app/script.h"
 #include "kiosk/config/kiosk_setup.h"
+#include "kiosk/config/overrides.h"
 #include "kiosk/flow/flow.h"
+#include "kiosk/service/pin_guard.h"
+#include "kiosk/service/service_mode.h"
 #include "kiosk/ui/kiosk_ui.h"
 #include "platform/clock.h"
 #include "platform/display.h"
@@ -27,6 +31,7 @@
 #include "kiosk/cli/hub_commands.h"
 #include "kiosk/cli/subcommands.h"
 #include "sync/client/outbox.h"
+#include "sync/protocol/service_pin.h"
 
 #ifndef OTKLIK_ASSETS_DIR
 #error "OTKLIK_ASSETS_DIR must name the default assets folder"
@@ -37,6 +42,14 @@ namespace {
 constexpr int kExitOk = 0;
 constexpr int kExitFailed = 1;
 constexpr int kExitBadInput = 2;
+
+// Takes the PIN the hub set, when the config carries one and it is newer than the terminal's.
+void adoptHubPin(otklik::service::PinGuard& pins, const otklik::HubConfig& config) {
+    if (config.servicePinJson.empty()) return;
+    auto pin = otklik::pinHashFromJson(nlohmann::json::parse(config.servicePinJson, nullptr, false));
+    if (pin) (void)pins.adoptHubPin(*pin);
+    else otklik::log::warning("service: the hub's service PIN is not in a form this terminal accepts; the PIN here stays");
+}
 
 bool parseSize(const std::string& text, int& w, int& h) {
     std::smatch m;
@@ -69,6 +82,11 @@ int run(const Options& o, std::chrono::steady_clock::time_point started) {
     KioskSetup& setup = *load.setup;
     if (o.checkConfig) {
         for (const auto& warning : load.warnings) std::printf("warning: %s\n", warning.c_str());
+        if (!load.overridden.empty()) {
+            std::printf("overrides from %s/%s (set in service mode):", setup.config.dataDir.c_str(), kOverridesFile);
+            for (const auto& what : load.overridden) std::printf(" %s;", what.c_str());
+            std::printf("\n");
+        }
         std::printf("config OK: terminal %s, questionnaire %s version %s (%zu follow-up questions), languages",
                     setup.config.terminalId.empty() ? "(not enrolled)" : setup.config.terminalId.c_str(), setup.questionnaire.id.c_str(),
                     setup.questionnaire.version.c_str(), setup.questionnaire.questions.size());
@@ -131,26 +149,32 @@ int run(const Options& o, std::chrono::steady_clock::time_point started) {
         return kExitFailed;
     }
     Outbox outbox(outboxSettings(setup.config), *clock);
+    service::PinGuard pins(setup.config.dataDir, *clock);
     // Delivery keeps real time even headless: its waits and timestamps are the network's.
     SystemClock wallClock;
-    std::unique_ptr<Delivery> delivery;
-    if (!setup.config.hub.url.empty() && !setup.config.enrolled())
-        log::warning("start: this terminal is not enrolled with its hub yet: it keeps every response and delivers them once it "
-                     "is (service menu → Enrol, or `otklik-kiosk enrol`)");
-    if (setup.config.enrolled()) {
-        delivery = std::make_unique<Delivery>(setup.config, outbox, wallClock);
-        // A new config from the hub wakes the sleeping frame loop, which applies it at idle.
-        delivery->configMailbox().setOnPosted([screen = display.get()] { screen->wake(); });
-        delivery->start();
+    DeliveryHost delivery(outbox, wallClock);
+    delivery.setHooks(DeliveryHooks{
+        // The PIN the hub set (`otklik-hub terminal set-pin`) comes hashed with the config.
+        [&pins](const HubConfig& config) { adoptHubPin(pins, config); },
+        [&pins]() -> std::optional<HeartbeatServiceCounts> {
+            service::PinCounters c = pins.counters();
+            return HeartbeatServiceCounts{c.attempts, c.failures, c.lockouts, c.entries};
+        }});
+    // A new config from the hub wakes the sleeping frame loop, which applies it at idle.
+    delivery.configMailbox().setOnPosted([screen = display.get()] { screen->wake(); });
+    if (!setup.config.hub.url.empty()) {
+        if (auto saved = loadSavedHubConfig(setup.config.dataDir, hubConfigValidator(setup.config)).config) adoptHubPin(pins, *saved);
+        if (!setup.config.enrolled())
+            log::warning("start: this terminal is not enrolled with its hub yet: it keeps every response and delivers them once it "
+                         "is (service menu → Enrol, or `otklik-kiosk enrol`)");
     }
-    NotifyingStore notifying(outbox, delivery.get());
+    delivery.start(setup.config);
+    NotifyingStore notifying(outbox, delivery);
     RecordingStore store(notifying);
     // Outermost, so the outbox, the uploads and --responses-out all see the stamped response.
-    std::unique_ptr<ClockStampingStore> stamping;
-    if (delivery) stamping = std::make_unique<ClockStampingStore>(store, delivery->clockOffset(), setup.config.hub.clockSuspectAfterS * 1000);
-    ResponseStore& outermost = stamping ? static_cast<ResponseStore&>(*stamping) : store;
-    KioskApp app(flow, ui, *display, *clock, outermost);
+    ClockStampingStore stamping(store, delivery.clockOffset(), setup.config.hub.clockSuspectAfterS * 1000);
     flow::QrRotation qr(qrSettings(setup.config));
+    KioskApp app(flow, ui, *display, *clock, stamping);
     app.setQrRotation(&qr);
     if (qr.signs())
         log::info("QR codes: signed for the hub at " + setup.config.hub.url + ", renewed every " +
@@ -159,10 +183,23 @@ int run(const Options& o, std::chrono::steady_clock::time_point started) {
         log::warning("QR code: the static link " + setup.config.qrBaseUrl +
                   " (no [hub] qr_secret); add the qr_secret line of `otklik-hub terminal add` for signed codes the hub accepts");
     std::unique_ptr<HubQuestionnaireUpdates> questionnaireUpdates;
-    if (delivery) {
-        questionnaireUpdates = std::make_unique<HubQuestionnaireUpdates>(delivery->configMailbox(), setup.questionnaire, setup.config);
+    if (!setup.config.hub.url.empty()) {
+        questionnaireUpdates = std::make_unique<HubQuestionnaireUpdates>(delivery.configMailbox(), setup.questionnaire, setup.config);
         app.setQuestionnaireUpdates(questionnaireUpdates.get());
     }
+    KioskServiceBackend serviceBackend(ServiceParts{setup.config, outbox, delivery, pins, *clock, flow, qr,
+                                                    [screen = display.get()] { screen->wake(); }, [&app] { app.requestExit(); },
+                                                    countThisStart(setup.config.dataDir)});
+    serviceBackend.questionnaireInUse(flow.questionnaire());
+    service::ServiceMode serviceMode(serviceBackend, setup.strings.has("svc.title", setup.config.languages.front()) ? setup.config.languages.front() : "en");
+    // The service screens' language buttons: the terminal's languages that have their strings.
+    std::vector<std::string> serviceLanguages;
+    for (const auto& lang : setup.config.languages)
+        if (setup.strings.has("svc.title", lang)) serviceLanguages.push_back(lang);
+    if (serviceLanguages.empty()) serviceLanguages.push_back("en");
+    app.setService(&serviceMode, serviceLanguages);
+    app.setUndeliveredMark([&serviceBackend](bool fresh) { return serviceBackend.undeliveredForAnHour(fresh); });
+    app.setOnQuestionnaire([&serviceBackend](const Questionnaire& q) { serviceBackend.questionnaireInUse(q); });
     if (!app.start(error)) {
         log::error(error);
         return kExitFailed;
@@ -172,7 +209,7 @@ int run(const Options& o, std::chrono::steady_clock::time_point started) {
               std::to_string(display->height()) + (o.headless ? " headless" : "") + ", first frame after " +
               std::to_string(firstFrameMs) + " ms");
     int code = o.headless ? app.runScript(script.steps) : app.runInteractive();
-    if (delivery) delivery->finish(std::chrono::seconds(3));
+    delivery.finish(std::chrono::seconds(3));
     if (!o.responsesOut.empty()) {
         std::ofstream out(o.responsesOut);
         for (const auto& r : store.stored()) out << toJson(r).dump() << "\n";

@@ -28,6 +28,7 @@ struct DisplayEvents {
     std::vector<PointerEvent> pointer;
     bool quit = false;      // window closed or SIGTERM
     bool redraw = false;    // exposed or resized: draw again
+    bool serviceKey = false; // Ctrl+Alt+S on a keyboard: the technician asks for service mode
 };
 
 class Display {

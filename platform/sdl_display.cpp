@@ -203,8 +203,10 @@ private:
                 out.redraw = true;
                 break;
             case SDL_KEYDOWN:
-                // Development windows close with Escape; a fullscreen kiosk ignores keys.
+                // Development windows close with Escape; a fullscreen kiosk ignores keys but
+                // Ctrl+Alt+S, which opens service mode from a technician's USB keyboard.
                 if (!fullscreen_ && e.key.keysym.sym == SDLK_ESCAPE) out.quit = true;
+                if (e.key.keysym.sym == SDLK_s && (e.key.keysym.mod & KMOD_CTRL) && (e.key.keysym.mod & KMOD_ALT)) out.serviceKey = true;
                 break;
             case SDL_MOUSEBUTTONDOWN:
             case SDL_MOUSEBUTTONUP:

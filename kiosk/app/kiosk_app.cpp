@@ -80,6 +80,7 @@ void KioskApp::applyQuestionnaireUpdate() {
         if (!uploadFonts(error)) log::error("the fonts cannot be rebuilt either: " + error);
     } else {
         log::info("questionnaire \"" + id + "\" version \"" + version + "\" is in use from now on (was version \"" + before.version + "\")");
+        if (onQuestionnaire_) onQuestionnaire_(flow_.questionnaire());
     }
     needFrame_ = true;
 }
@@ -95,7 +96,14 @@ void KioskApp::frame(bool present) {
     io.MouseDown[0] = pointerDown_;
 
     ImGui::NewFrame();
-    std::vector<ui::UiAction> actions = ui_.draw(flow_, display_.width(), display_.height());
+    std::vector<ui::UiAction> actions;
+    std::vector<ui::ServiceAction> serviceActions;
+    if (serviceActive()) {
+        serviceActions = ui_.drawService(*service_, serviceLanguages_, display_.width(), display_.height());
+        drawnServiceRevision_ = service_->revision();
+    } else {
+        actions = ui_.draw(flow_, display_.width(), display_.height());
+    }
     ImGui::Render();
     stats_.lastBuildMs = elapsedMs(started);
     if (present) {
@@ -112,7 +120,70 @@ void KioskApp::frame(bool present) {
         needFrame_ = true;  // redraw without the finger so nothing stays highlighted
     }
     apply(actions);
+    applyService(serviceActions);
     storage_.poll(now());
+}
+
+void KioskApp::setService(service::ServiceMode* mode, std::vector<std::string> languages) {
+    service_ = mode;
+    serviceLanguages_ = std::move(languages);
+    // The corners are 20 mm squares, or 12% of the short side on small glass.
+    ui::Metrics m = ui::computeMetrics(display_.width(), display_.height(), ui_.diagonalInches(), false, 0.5f);
+    gesture_.setCornerPx(std::max(m.mm(20.0f), 0.12f * std::min(m.width, m.height)));
+}
+
+void KioskApp::requestService() {
+    if (!service_ || service_->active()) return;
+    serviceRequested_ = true;
+    log::info("service: service mode asked for");
+}
+
+void KioskApp::applyService(const std::vector<ui::ServiceAction>& actions) {
+    using Kind = ui::ServiceAction::Kind;
+    for (const auto& a : actions) {
+        if (!serviceActive()) return;
+        service::ServiceMode& s = *service_;
+        if (a.kind != Kind::TouchGrid) s.touched(clock_.monoMs());
+        switch (a.kind) {
+            case Kind::Language: s.setLanguage(a.value); break;
+            case Kind::PinKey: s.pinKey(a.value.empty() ? '?' : a.value[0]); break;
+            case Kind::PinClear: s.pinClear(); break;
+            case Kind::PinOk: s.pinOk(); break;
+            case Kind::PinCancel: s.pinCancel(); break;
+            case Kind::Show: s.show(a.screen); break;
+            case Kind::Back: s.back(); break;
+            case Kind::RunNetwork: s.runNetworkTest(); break;
+            case Kind::Deliver: s.deliverNow(); break;
+            case Kind::FetchConfig: s.fetchConfigNow(); break;
+            case Kind::ChangePin: s.changePin(); break;
+            case Kind::TouchCell: s.touchCell(a.index); break;
+            case Kind::TouchGrid: s.setTouchGrid(a.index); break;
+            case Kind::TouchDone: s.finishTouchTest(); break;
+            case Kind::CodeKey: s.codeKey(a.value.empty() ? '?' : a.value[0]); break;
+            case Kind::CodeBackspace: s.codeBackspace(); break;
+            case Kind::CodeOk: s.codeOk(); break;
+            case Kind::CodeUsb: s.codeFromUsb(); break;
+            case Kind::EnrolContinue:
+                if (s.enrolOnly()) s.changePin();
+                else s.back();
+                break;
+            case Kind::ExportUsb: s.exportUsb(); break;
+            case Kind::EditSettings: s.editSettings(a.settings); break;
+            case Kind::SaveSettings: s.saveSettings(); break;
+            case Kind::Restart: s.restart(); break;
+            case Kind::Leave: s.close("left from the menu"); break;
+        }
+    }
+}
+
+const char* KioskApp::screenName() const {
+    return serviceActive() ? service::serviceScreenName(service_->screen()) : flow::screenName(flow_.screen());
+}
+
+void KioskApp::refreshUndeliveredMark(bool waitForFresh) {
+    if (!undeliveredMark_ || clock_.monoMs() < nextMarkCheckMs_) return;
+    nextMarkCheckMs_ = clock_.monoMs() + 60'000;
+    if (ui_.setUndeliveredMark(undeliveredMark_(waitForFresh))) needFrame_ = true;
 }
 
 void KioskApp::apply(const std::vector<ui::UiAction>& actions) {
@@ -135,6 +206,16 @@ void KioskApp::apply(const std::vector<ui::UiAction>& actions) {
 void KioskApp::tick() {
     flow_.tick(now());
     storage_.poll(now());
+    if (serviceRequested_ && service_ && flow_.interrupt(now())) {
+        // The visitor's answers so far are stored (as a partial response) before the pad shows.
+        serviceRequested_ = false;
+        service_->open(clock_.monoMs());
+    }
+    if (serviceActive()) {
+        service_->tick(clock_.monoMs());
+        if (!service_->active()) needFrame_ = true;  // closed itself: the visitor screens again
+    }
+    refreshUndeliveredMark(false);
     refreshQr();
 }
 
@@ -146,7 +227,9 @@ void KioskApp::refreshQr() {
 
 std::optional<int64_t> KioskApp::nextDeadline() const {
     std::optional<int64_t> earliest;
-    for (auto deadline : {flow_.nextDeadline(), storage_.nextDeadline(), qr_ ? qr_->nextDeadline() : std::nullopt})
+    std::optional<int64_t> serviceDeadline = serviceActive() ? service_->nextDeadline() : std::nullopt;
+    std::optional<int64_t> markDeadline = undeliveredMark_ ? std::optional<int64_t>(nextMarkCheckMs_) : std::nullopt;
+    for (auto deadline : {flow_.nextDeadline(), storage_.nextDeadline(), qr_ ? qr_->nextDeadline() : std::nullopt, serviceDeadline, markDeadline})
         if (deadline && (!earliest || *deadline < *earliest)) earliest = deadline;
     return earliest;
 }
@@ -155,6 +238,11 @@ void KioskApp::drainPointer(bool present) {
     while (!pending_.empty()) {
         PointerEvent e = pending_.front();
         pending_.pop_front();
+        if (service_ && !service_->active()) {
+            service::CornerGesture::Seen seen = gesture_.feed(e, clock_.monoMs(), static_cast<float>(display_.width()));
+            if (seen.opened) requestService();
+            if (seen.swallow) continue;  // the gesture's tap: never a visitor's button
+        }
         pointerX_ = e.x;
         pointerY_ = e.y;
         if (e.kind == PointerEvent::Kind::Move) {
@@ -176,7 +264,8 @@ void KioskApp::settle(bool present) {
     for (int guard = 0; guard < 16; ++guard) {
         tick();
         applyQuestionnaireUpdate();
-        if (!needFrame_ && drawnRevision_ == flow_.revision()) return;
+        bool serviceChanged = serviceActive() && drawnServiceRevision_ != service_->revision();
+        if (!needFrame_ && !serviceChanged && drawnRevision_ == flow_.revision()) return;
         frame(present);
     }
 }
@@ -193,13 +282,15 @@ int KioskApp::runInteractive() {
     checkStorageOnce();
     for (;;) {
         int timeout = -1;
-        if (needFrame_ || drawnRevision_ != flow_.revision()) {
+        if (exitRequested_) return 0;
+        if (needFrame_ || drawnRevision_ != flow_.revision() || (serviceActive() && drawnServiceRevision_ != service_->revision())) {
             timeout = 0;
         } else if (auto deadline = nextDeadline()) {
             timeout = static_cast<int>(std::max<int64_t>(0, *deadline - clock_.monoMs()));
         }
         DisplayEvents events = display_.wait(timeout);
         if (events.quit) return 0;
+        if (events.serviceKey) requestService();
         pending_.insert(pending_.end(), events.pointer.begin(), events.pointer.end());
         if (events.redraw) needFrame_ = true;
         drainPointer(true);
@@ -215,8 +306,8 @@ bool KioskApp::writeTree(const std::string& path, std::string& error) const {
                             {"w", static_cast<int>(e.w)}, {"h", static_cast<int>(e.h)},
                             {"enabled", e.enabled}, {"selected", e.selected}});
     }
-    nlohmann::json tree = {{"screen", flow::screenName(flow_.screen())},
-                           {"language", flow_.language()},
+    nlohmann::json tree = {{"screen", screenName()},
+                           {"language", serviceActive() ? service_->language() : flow_.language()},
                            {"large_text", flow_.largeText()},
                            {"width", display_.width()},
                            {"height", display_.height()},
@@ -237,8 +328,7 @@ bool KioskApp::tap(const ScriptStep& step) {
         for (const auto& other : ui_.elements().all())
             if (other.interactive() && other.enabled) present += (present.empty() ? "" : " ") + other.id;
         std::fprintf(stderr, "script line %d: %s \"%s\" on the %s screen; tappable now: %s\n", step.line,
-                     e ? "cannot tap disabled" : "no element", step.argument.c_str(), flow::screenName(flow_.screen()),
-                     present.c_str());
+                     e ? "cannot tap disabled" : "no element", step.argument.c_str(), screenName(), present.c_str());
         return false;
     }
     float x = e->x + e->w / 2, y = e->y + e->h / 2;
@@ -246,6 +336,20 @@ bool KioskApp::tap(const ScriptStep& step) {
     pending_.push_back(PointerEvent{PointerEvent::Kind::Up, x, y, true});
     drainPointer(false);
     return true;
+}
+
+void KioskApp::serviceGesture() {
+    // Down in the top-left corner, held 3.1 s (simulated), up; then a tap in the top-right.
+    float corner = 8, right = static_cast<float>(display_.width()) - 8;
+    auto* manual = dynamic_cast<ManualClock*>(&clock_);
+    pending_.push_back(PointerEvent{PointerEvent::Kind::Down, corner, corner, true});
+    drainPointer(false);
+    if (manual) manual->advance(3100);
+    settle(false);
+    pending_.push_back(PointerEvent{PointerEvent::Kind::Up, corner, corner, true});
+    pending_.push_back(PointerEvent{PointerEvent::Kind::Down, right, corner, true});
+    pending_.push_back(PointerEvent{PointerEvent::Kind::Up, right, corner, true});
+    drainPointer(false);
 }
 
 bool KioskApp::waitConfig(const ScriptStep& step) {
@@ -260,7 +364,16 @@ int KioskApp::runScript(const std::vector<ScriptStep>& steps) {
     checkStorageOnce();
     auto* manual = dynamic_cast<ManualClock*>(&clock_);
     for (const auto& step : steps) {
+        // Service mode's slow work (a PIN check, the connection test) happens on its worker in
+        // real time: each step starts once it is done, so a script reads like a technician.
+        if (serviceActive() && !service_->waitIdle(60'000, clock_.monoMs()))
+            std::fprintf(stderr, "script line %d: service mode's work did not finish within 60 s\n", step.line);
+        refreshUndeliveredMark(true);
         settle(false);
+        if (exitRequested_) {
+            log::info("headless: the app asked to restart; the script ends here");
+            return 0;
+        }
         switch (step.kind) {
             case ScriptStep::Kind::Tap:
                 if (!tap(step)) return 1;
@@ -299,14 +412,25 @@ int KioskApp::runScript(const std::vector<ScriptStep>& steps) {
                 if (!waitConfig(step)) return 1;
                 break;
             case ScriptStep::Kind::Expect:
-                if (step.argument != flow::screenName(flow_.screen())) {
+                if (step.argument != screenName()) {
                     std::fprintf(stderr, "script line %d: expected the %s screen, but the %s screen is showing\n", step.line,
-                                 step.argument.c_str(), flow::screenName(flow_.screen()));
+                                 step.argument.c_str(), screenName());
                     return 1;
+                }
+                break;
+            case ScriptStep::Kind::ServiceGesture: serviceGesture(); break;
+            case ScriptStep::Kind::Type:
+                for (char ch : step.argument) {
+                    ScriptStep key = step;
+                    key.argument = (serviceActive() && service_->screen() == service::ServiceScreen::Pin ? "pin." : "code.") + std::string(1, ch);
+                    if (!tap(key)) return 1;
+                    if (serviceActive() && !service_->waitIdle(60'000, clock_.monoMs())) return 1;
+                    settle(false);
                 }
                 break;
         }
     }
+    if (serviceActive()) (void)service_->waitIdle(60'000, clock_.monoMs());
     settle(false);
     return 0;
 }

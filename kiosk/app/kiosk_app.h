@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -14,6 +15,8 @@
 #include "kiosk/app/storage_guard.h"
 #include "kiosk/flow/flow.h"
 #include "kiosk/flow/qr_rotation.h"
+#include "kiosk/service/gesture.h"
+#include "kiosk/service/service_mode.h"
 #include "kiosk/ui/kiosk_ui.h"
 #include "platform/clock.h"
 #include "platform/display.h"
@@ -38,6 +41,16 @@ public:
     // What the QR codes hold and when they are renewed (nullptr: the UI's static link, the
     // default). It must outlive the app; its deadlines wake the loop like the flow's.
     void setQrRotation(flow::QrRotation* rotation) { qr_ = rotation; }
+    // The technician's service mode (nullptr: none; the default), opened by the corner
+    // gesture or Ctrl+Alt+S. It must outlive the app; `languages` are its language buttons.
+    void setService(service::ServiceMode* mode, std::vector<std::string> languages);
+    // Whether the idle screen shows the technicians' mark (undelivered for over an hour);
+    // `waitForFresh` asks for an up-to-date answer (headless scripts), else a cached one.
+    void setUndeliveredMark(std::function<bool(bool waitForFresh)> mark) { undeliveredMark_ = std::move(mark); }
+    // Told each questionnaire the flow uses (at start and after a swap): the service status.
+    void setOnQuestionnaire(std::function<void(const Questionnaire&)> on) { onQuestionnaire_ = std::move(on); }
+    // Ends the loop with exit code 0 at the next chance (the service menu's restart).
+    void requestExit() { exitRequested_ = true; }
     // Runs until the window closes or SIGTERM; returns the exit code.
     int runInteractive();
     // Runs a headless script; returns 0 (completed), 1 (an expectation or tap failed).
@@ -72,6 +85,14 @@ private:
     // Draws when the flow changed since the last frame.
     void settle(bool present);
     bool tap(const ScriptStep& step);
+    // The service gesture through the same pointer path as a finger (headless step).
+    void serviceGesture();
+    // Asks for service mode; it opens once no visitor is busy.
+    void requestService();
+    void applyService(const std::vector<ui::ServiceAction>& actions);
+    [[nodiscard]] bool serviceActive() const { return service_ && service_->active(); }
+    [[nodiscard]] const char* screenName() const;
+    void refreshUndeliveredMark(bool waitForFresh);
     bool writeTree(const std::string& path, std::string& error) const;
 
     flow::Flow& flow_;
@@ -83,6 +104,15 @@ private:
     QuestionnaireUpdates* updates_ = nullptr;
     flow::QrRotation* qr_ = nullptr;
     void* fontTexture_ = nullptr;
+    service::ServiceMode* service_ = nullptr;
+    std::vector<std::string> serviceLanguages_;
+    service::CornerGesture gesture_;
+    bool serviceRequested_ = false;
+    uint64_t drawnServiceRevision_ = 0;
+    bool exitRequested_ = false;
+    std::function<bool(bool)> undeliveredMark_;
+    std::function<void(const Questionnaire&)> onQuestionnaire_;
+    int64_t nextMarkCheckMs_ = 0;
 
     std::deque<PointerEvent> pending_;
     float pointerX_ = -1e6f, pointerY_ = -1e6f;

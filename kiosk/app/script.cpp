@@ -16,7 +16,9 @@ std::string trim(const std::string& s) {
     return s.substr(b, e - b + 1);
 }
 
-const char* kScreens[] = {"idle", "question", "comment", "thanks", "unavailable"};
+const char* kScreens[] = {"idle",         "question",        "comment",         "thanks",        "unavailable",
+                          "service-pin",  "service-menu",    "service-network", "service-touch", "service-display",
+                          "service-enrol", "service-usb",    "service-settings"};
 
 }  // namespace
 
@@ -54,7 +56,16 @@ ScriptParse parseScript(const std::string& text, const std::string& file) {
         else if (verb == "tree") step.kind = ScriptStep::Kind::Tree;
         else if (verb == "expect") step.kind = ScriptStep::Kind::Expect;
         else if (verb == "wait-config") step.kind = ScriptStep::Kind::WaitConfig;
-        else return fail("unknown step \"" + verb + "\"; use tap ID, wait MS, shot FILE.png, tree FILE.json, expect SCREEN or wait-config MS");
+        else if (verb == "service-gesture") step.kind = ScriptStep::Kind::ServiceGesture;
+        else if (verb == "type") step.kind = ScriptStep::Kind::Type;
+        else
+            return fail("unknown step \"" + verb +
+                        "\"; use tap ID, wait MS, shot FILE.png, tree FILE.json, expect SCREEN, wait-config MS, service-gesture or type CHARS");
+        if (step.kind == ScriptStep::Kind::ServiceGesture) {
+            if (!arg.empty()) return fail("service-gesture takes no argument");
+            out.steps.push_back(step);
+            continue;
+        }
         if (arg.empty()) return fail("\"" + verb + "\" needs an argument");
         if (arg.find_first_of(" \t") != std::string::npos) return fail("\"" + verb + "\" takes one argument, got \"" + arg + "\"");
         switch (step.kind) {
@@ -81,10 +92,17 @@ ScriptParse parseScript(const std::string& text, const std::string& file) {
             case ScriptStep::Kind::Expect: {
                 bool known = false;
                 for (const char* s : kScreens) known = known || arg == s;
-                if (!known) return fail("unknown screen \"" + arg + "\"; screens are idle, question, comment, thanks, unavailable");
+                if (!known)
+                    return fail("unknown screen \"" + arg +
+                                "\"; screens are idle, question, comment, thanks, unavailable and service-pin, service-menu, "
+                                "service-network, service-touch, service-display, service-enrol, service-usb, service-settings");
                 break;
             }
-            case ScriptStep::Kind::Tap: break;
+            case ScriptStep::Kind::Type:
+                if (arg.size() > 64) return fail("type takes at most 64 characters");
+                break;
+            case ScriptStep::Kind::Tap:
+            case ScriptStep::Kind::ServiceGesture: break;
         }
         out.steps.push_back(step);
     }

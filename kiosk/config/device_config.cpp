@@ -18,10 +18,12 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::vector<std::string_view> kTopKeys = {"terminal_id", "centre_name", "languages", "assets_dir",
-                                                "questionnaire_path", "data_dir", "qr_base_url", "timeouts", "screen", "storage", "hub"};
+                                                "questionnaire_path", "data_dir", "qr_base_url", "timeouts", "screen", "storage", "hub",
+                                                "service"};
 const std::vector<std::string_view> kTimeoutKeys = {"idle_s", "thanks_s", "repeat_interval_ms"};
 const std::vector<std::string_view> kScreenKeys = {"orientation", "diagonal_inches", "fullscreen"};
 const std::vector<std::string_view> kStorageKeys = {"keep_delivered_days", "budget_mb", "warn_percent"};
+const std::vector<std::string_view> kServiceKeys = {"usb_dir", "backlight"};
 const std::vector<std::string_view> kHubKeys = {"url", "token", "ca_file", "pins", "proxy", "batch_size", "insecure_development_only", "clock_suspect_after_s", "start_delay_max_s", "qr_secret", "qr_rotate_s"};
 
 // Where a setting belongs, for one written in the wrong section (the commonest slip: a line
@@ -33,6 +35,7 @@ std::string homeOf(const std::string& name) {
     if (in(kScreenKeys)) return "under the [screen] line";
     if (in(kStorageKeys)) return "under the [storage] line";
     if (in(kHubKeys)) return "under the [hub] line";
+    if (in(kServiceKeys)) return "under the [service] line";
     return "";
 }
 
@@ -174,6 +177,12 @@ void readStorage(Reader& r, const toml::table& t, DeviceConfig& c) {
     if (auto v = r.integer(t, "keep_delivered_days", "storage.keep_delivered_days", 1, 3650, "days")) c.keepDeliveredDays = *v;
     if (auto v = r.integer(t, "budget_mb", "storage.budget_mb", 16, 1'000'000, "MiB")) c.storageBudgetMb = *v;
     if (auto v = r.integer(t, "warn_percent", "storage.warn_percent", 50, 99, "percent")) c.storageWarnPercent = static_cast<int>(*v);
+}
+
+void readService(Reader& r, const toml::table& t, DeviceConfig& c) {
+    r.unknownKeys(t, "service.", kServiceKeys);
+    if (auto p = r.path(t, "usb_dir")) c.service.usbDir = *p;
+    if (auto p = r.path(t, "backlight")) c.service.backlight = *p;
 }
 
 void readHub(Reader& r, const toml::table& t, DeviceConfig& c) {
@@ -384,6 +393,10 @@ DeviceConfigLoad parseDeviceConfig(const std::string& tomlText, const std::strin
     if (const toml::node* n = root.get("storage")) {
         if (const toml::table* t = n->as_table()) readStorage(r, *t, c);
         else out.problems.add(where(*n, "storage"), "must be a [storage] table", "put its settings under a [storage] line");
+    }
+    if (const toml::node* n = root.get("service")) {
+        if (const toml::table* t = n->as_table()) readService(r, *t, c);
+        else out.problems.add(where(*n, "service"), "must be a [service] table", "put its settings under a [service] line");
     }
     if (const toml::node* n = root.get("hub")) {
         if (const toml::table* t = n->as_table()) readHub(r, *t, c);

@@ -33,6 +33,12 @@ struct DeviceConfig {
     int64_t storageBudgetMb = 512;      // soft limit on the outbox; delivered ones go first above it
     int storageWarnPercent = 80;        // log a warning above this share of the budget
 
+    // [service]: what the technician's service mode uses of the machine.
+    struct Service {
+        std::string usbDir;     // where a USB stick is mounted; "" = look where udisks2 mounts (/media/<user>/…)
+        std::string backlight;  // a /sys/class/backlight/<name> folder; "" = the first there is
+    } service;
+
     // [hub]: where responses are delivered. No url = keep them on the terminal only.
     struct Hub {
         std::string url;                    // https://hub.example.org (the API lives under /api/v1)

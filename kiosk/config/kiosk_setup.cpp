@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "kiosk/config/credentials.h"
+#include "kiosk/config/overrides.h"
 #include "kiosk/config/ui_string_keys.h"
 
 namespace otklik {
@@ -27,6 +28,9 @@ KioskSetupLoad loadKioskSetup(const std::string& configPath, const DeviceConfig&
         }
         config = std::move(*load.config);
     }
+    OverridesLoad overrides = loadOverrides(config.dataDir);
+    if (!overrides.error.empty()) out.warnings.push_back(overrides.error);
+    out.overridden = applyOverrides(overrides.overrides, config, out.warnings);
     CredentialsLoad credentials = loadCredentials(config.dataDir);
     if (credentials.credentials) applyCredentials(*credentials.credentials, config, out.warnings);
     else if (!credentials.error.empty())

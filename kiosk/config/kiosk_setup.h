@@ -27,6 +27,8 @@ struct KioskSetupLoad {
     // file: the terminal then runs unenrolled and keeps every response). Logged at start and
     // printed by --check-config.
     std::vector<std::string> warnings;
+    // The settings changed in service mode that were laid over the config ("idle timeout 60 s").
+    std::vector<std::string> overridden;
 
     [[nodiscard]] std::string describe() const;
 };

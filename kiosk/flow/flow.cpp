@@ -31,6 +31,28 @@ bool Flow::atRest() const {
     return screen_ == Screen::Idle && !open_ && !finished_ && !waitingForStore_ && !ackUntilMs_;
 }
 
+bool Flow::interrupt(Instant now) {
+    if (waitingForStore_ || finished_) return false;  // the store is answering; ask again after
+    if (open_) {
+        end(ResponseStatus::Partial, now);
+        return false;
+    }
+    if (screen_ == Screen::Thanks) {
+        screen_ = Screen::Idle;
+        resetVisitor();
+        bump();
+    }
+    return atRest() || screen_ == Screen::Unavailable;
+}
+
+bool Flow::updateSettings(Settings settings) {
+    if (!atRest() || settings.languages.empty()) return false;
+    settings_ = std::move(settings);
+    resetVisitor();
+    bump();
+    return true;
+}
+
 bool Flow::replaceQuestionnaire(Questionnaire questionnaire) {
     if (!atRest()) return false;
     questionnaire_ = std::move(questionnaire);

@@ -58,6 +58,15 @@ public:
     // languages must all be in it (the caller checks, as at start-up).
     bool replaceQuestionnaire(Questionnaire questionnaire);
 
+    // --- service mode, between visitors ---
+    // A technician asks for service mode: the visitor's open response is kept as a partial
+    // one (stored like after the idle timeout), a thank-you screen ends. True once the flow is
+    // at rest (call again after the store has answered).
+    bool interrupt(Instant now);
+    // New settings (enrolment gave the terminal its id; the service menu changed the first
+    // language or the idle timeout), taken only at rest; false otherwise.
+    bool updateSettings(Settings settings);
+
     // --- visitor actions (each counts as a touch for the idle timeout) ---
     void rate(int value, Instant now);                      // a face on the idle screen
     void choose(const std::string& optionId, Instant now);  // an answer on a question screen

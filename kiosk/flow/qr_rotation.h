@@ -39,6 +39,13 @@ public:
     // When (monotonic ms) a shown code is due for renewal; none while no signed code shows.
     [[nodiscard]] std::optional<int64_t> nextDeadline() const;
     [[nodiscard]] bool signs() const { return !settings_.qrSecret.empty(); }
+    // New settings (the terminal was enrolled and got its id and secret): the next update()
+    // makes fresh codes with them.
+    void reconfigure(QrSettings settings) {
+        settings_ = std::move(settings);
+        started_ = false;
+        idleDueMs_ = continueDueMs_ = 0;
+    }
 
 private:
     [[nodiscard]] std::string signedUrl(Instant now, const std::string* responseId) const;

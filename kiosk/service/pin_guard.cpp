@@ -66,7 +66,7 @@ PinGuard::State PinGuard::load() const {
     s.lockedUntilMs = lock.value("locked_until_ms", int64_t{0});
     const json& c = j.value("counters", json::object());
     s.counters = {c.value("attempts", int64_t{0}), c.value("failures", int64_t{0}), c.value("lockouts", int64_t{0}),
-                  c.value("recoveries", int64_t{0})};
+                  c.value("recoveries", int64_t{0}), c.value("entries", int64_t{0})};
     const json& r = j.value("recovery", json::object());
     s.challenge = r.value("challenge", std::string());
     s.challengeDay = r.value("day", std::string());
@@ -77,7 +77,7 @@ bool PinGuard::save(const State& s, std::string& error) const {
     json j{{"lock", {{"failures_in_a_row", s.failuresInARow}, {"lockouts_in_a_row", s.lockoutsInARow}, {"locked_until_ms", s.lockedUntilMs}}},
            {"counters",
             {{"attempts", s.counters.attempts}, {"failures", s.counters.failures}, {"lockouts", s.counters.lockouts},
-             {"recoveries", s.counters.recoveries}}},
+             {"recoveries", s.counters.recoveries}, {"entries", s.counters.entries}}},
            {"recovery", {{"challenge", s.challenge}, {"day", s.challengeDay}}}};
     j["pin"] = s.pin ? pinHashJson(*s.pin) : json(nullptr);
     std::error_code ec;
@@ -182,6 +182,15 @@ bool PinGuard::setPin(const std::string& pin, const std::string& setBy, std::str
     if (!save(s, error)) return false;
     log::info("service: a new PIN was set (" + setBy + ")");
     return true;
+}
+
+void PinGuard::noteEntry() {
+    std::lock_guard lock(mutex_);
+    FileLock fileLock(path() + ".lock");
+    State s = load();
+    ++s.counters.entries;
+    std::string error;
+    if (!save(s, error)) log::warning("service: the entry could not be counted: " + error);
 }
 
 bool PinGuard::adoptHubPin(const PinHash& hubPin) {

@@ -26,6 +26,7 @@ struct PinCounters {
     int64_t failures = 0;   // wrong ones
     int64_t lockouts = 0;   // times the pad was locked
     int64_t recoveries = 0; // entries by recovery code
+    int64_t entries = 0;    // times service mode was entered
 };
 
 enum class PinVerdict {
@@ -64,6 +65,8 @@ public:
     PinCheck check(const std::string& typed, const RecoveryIdentity& identity);
     // Slow. Sets a new PIN after pinProblem() allows it; `error` says why not otherwise.
     bool setPin(const std::string& pin, const std::string& setBy, std::string& error);
+    // Service mode was entered (counted with the PIN attempts, for the heartbeat).
+    void noteEntry();
     // A PIN the hub set (`otklik-hub terminal set-pin`, delivered hashed with the config):
     // taken when it is newer than the one held. False when nothing changed.
     bool adoptHubPin(const PinHash& hubPin);

@@ -99,6 +99,12 @@ void Canvas::note(const std::string& id, const char* role, const std::string& la
     tree_.add(Element{id, role, label, r.x, r.y, r.w, r.h, true, false});
 }
 
+std::optional<ImVec2> Canvas::pointerDown() const {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (!io.MouseDown[0]) return std::nullopt;
+    return io.MousePos;
+}
+
 void Canvas::fill(const Rect& r, Rgb color, float rounding, int alpha) {
     draw_.AddRectFilled(r.min(), r.max(), toImColor(color, alpha), rounding);
 }

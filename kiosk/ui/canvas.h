@@ -3,6 +3,7 @@
 // check marks, QR). Screens are written with this, never with raw ImGui calls.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <imgui.h>
@@ -58,6 +59,9 @@ public:
                 bool enabled = true, bool selected = false, const char* role = "button", Icon icon = Icon::None);
     // Static text worth reading in the tree (headings, text boxes, QR).
     void note(const std::string& id, const char* role, const std::string& label, const Rect& r);
+    // Where a finger (or the mouse button) is down now, if it is: for surfaces that follow a
+    // sliding finger rather than taps (the touch test).
+    [[nodiscard]] std::optional<ImVec2> pointerDown() const;
 
     // --- shapes ---
     void fill(const Rect& r, Rgb color, float rounding = 0, int alpha = 255);

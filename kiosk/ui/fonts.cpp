@@ -31,7 +31,7 @@ bool Fonts::build(const FontSizes& sizes, const std::vector<std::string>& texts,
     ImFontGlyphRangesBuilder builder;
     builder.AddRanges(io.Fonts->GetGlyphRangesDefault());  // printable ASCII for ids, numbers, URLs
     for (const auto& text : texts) builder.AddText(text.c_str());
-    builder.AddText("…—«»№’0123456789/%");
+    builder.AddText("…—«»№’0123456789/%✓✗·−⌫→");
     ranges_.clear();
     builder.BuildRanges(&ranges_);
 

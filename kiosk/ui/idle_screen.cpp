@@ -70,6 +70,15 @@ void drawIdle(Frame& f, Rect area) {
     const Metrics& m = c.m;
     const std::string& hint = f.s("idle.tap_hint");
     Rect content = area.inset(m.pad * 2);
+    if (f.undeliveredMark) {
+        // For technicians only (docs/technician.md): a small amber dot in the bottom-left
+        // corner while responses wait and nothing was delivered for over an hour. It asks
+        // nothing of a visitor and looks like part of the frame.
+        float d = std::max(4.0f, m.mm(2.5f));
+        Rect dot{area.x + m.pad * 0.6f, area.bottom() - m.pad * 0.6f - d, d, d};
+        c.circle(dot.center(), d / 2, c.theme.warning);
+        c.note("mark.undelivered", "text", "undelivered for over an hour", dot);
+    }
 
     // The large mode on a portrait screen lists the faces one per row (drawFaceList): they
     // need five touch targets of height, and the QR card gets what is left.

@@ -11,6 +11,7 @@
 #include "kiosk/ui/elements.h"
 #include "kiosk/ui/fonts.h"
 #include "kiosk/ui/qr_code.h"
+#include "kiosk/ui/service_screens.h"
 #include "sync/protocol/questionnaire.h"
 #include "sync/protocol/strings.h"
 
@@ -50,11 +51,22 @@ public:
 
     // Draws the current screen into a full-size ImGui window and returns what was tapped.
     std::vector<UiAction> draw(const flow::Flow& flow, int width, int height);
+    // The same for service mode's screens (service_screens.h); `languages` are the buttons.
+    std::vector<ServiceAction> drawService(const service::ServiceMode& mode, const std::vector<std::string>& languages, int width, int height);
 
     // What the QR codes hold from now on (flow::QrRotation decides): the idle and unavailable
     // screens' code, and the comment screen's "continue on your phone" code ("" = none).
     // Only a changed text is encoded again.
     void setQrUrls(const std::string& idleUrl, const std::string& continueUrl);
+
+    // The technicians' mark on the first screen: nothing delivered for over an hour although
+    // responses are pending (docs/technician.md). True when it changed (a frame is due).
+    bool setUndeliveredMark(bool shown) {
+        bool changed = shown != undeliveredMark_;
+        undeliveredMark_ = shown;
+        return changed;
+    }
+    [[nodiscard]] double diagonalInches() const { return settings_.diagonalInches; }
 
     [[nodiscard]] const ElementTree& elements() const { return tree_; }
     [[nodiscard]] const std::optional<QrMatrix>& qrCode() const { return idleQr_.matrix; }
@@ -66,6 +78,9 @@ private:
     ElementTree tree_;
     ShownQr idleQr_;
     ShownQr continueQr_;
+    std::optional<QrMatrix> testQr_;  // the display test's code
+    float idleQrSide_ = 0;            // the side the first screen's code was last drawn at
+    bool undeliveredMark_ = false;
 };
 
 }  // namespace otklik::ui

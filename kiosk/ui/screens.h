@@ -18,6 +18,7 @@ struct Frame {
     const ShownQr& qr;          // idle and unavailable screens
     const ShownQr& continueQr;  // comment screen: continue this response on the phone
     std::vector<UiAction>& actions;
+    bool undeliveredMark = false;  // the technicians' mark on the idle screen
 
     [[nodiscard]] const std::string& lang() const { return flow.language(); }
     // Interface string in the visitor's language.

@@ -39,6 +39,8 @@ std::vector<Theme::TextPair> Theme::textPairs() const {
         {"header text", headerText, header},
         {"header button text", headerButtonText, headerButton},
         {"danger banner text", dangerText, danger},
+        {"passed check", goodText, background},
+        {"failed check", badText, background},
     };
 }
 
@@ -66,6 +68,8 @@ const Theme& normalTheme() {
         .warning = 0xD9822B,
         .danger = 0xB3261E,
         .dangerText = 0xFFFFFF,
+        .goodText = 0x1B6B3A,
+        .badText = 0xB3261E,
         .borderWidthMm = 0.5f,
     };
     return theme;
@@ -95,6 +99,8 @@ const Theme& highContrastTheme() {
         .warning = 0xFFA94D,
         .danger = 0x8B0000,  // darker: white on it reaches 7:1 (AAA)
         .dangerText = 0xFFFFFF,
+        .goodText = 0x51CF66,
+        .badText = 0xFF8A80,
         .borderWidthMm = 1.0f,
     };
     return theme;

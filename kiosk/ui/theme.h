@@ -34,6 +34,8 @@ struct Theme {
     Rgb warning;         // unavailable screen mark
     Rgb danger;          // the development-mode banner
     Rgb dangerText;
+    Rgb goodText;        // a passed check, on background (service screens)
+    Rgb badText;         // a failed check, on background
     float borderWidthMm; // tile outlines; thicker in high contrast
 
     struct TextPair {

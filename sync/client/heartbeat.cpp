@@ -77,6 +77,10 @@ std::string Heartbeat::body() {
     if (summary.oldestPendingAtMs) j["oldest_unsent_age_s"] = std::max<int64_t>(0, (now - *summary.oldestPendingAtMs) / 1000);
     if (auto free = freeDiskBytes(settings_.dataDir)) j["free_disk_bytes"] = *free;
     if (settings_.configError) j["config_error"] = utf8Prefix(settings_.configError(), kMaxConfigErrorBytes);
+    if (settings_.serviceCounts)
+        if (auto counts = settings_.serviceCounts())
+            j["service"] = {{"pin_attempts", counts->pinAttempts}, {"pin_failures", counts->pinFailures}, {"pin_lockouts", counts->pinLockouts},
+                            {"entries", counts->entries}};
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -19,6 +19,14 @@
 
 namespace otklik {
 
+// What the heartbeat reports of the technician's service mode (totals on this terminal).
+struct HeartbeatServiceCounts {
+    int64_t pinAttempts = 0;
+    int64_t pinFailures = 0;
+    int64_t pinLockouts = 0;
+    int64_t entries = 0;
+};
+
 struct HeartbeatSettings {
     std::string hubUrl;                 // as for the uploader
     std::string token;
@@ -33,6 +41,8 @@ struct HeartbeatSettings {
     std::function<int64_t()> intervalSeconds;
     // Why the last configuration from the hub was refused, "" when it was not (sent as config_error).
     std::function<std::string()> configError;
+    // Service mode's counts (sent as "service"); empty or nullopt = not sent.
+    std::function<std::optional<HeartbeatServiceCounts>()> serviceCounts;
 };
 
 // This build's version string (OTKLIK_VERSION from CMake's project version).

@@ -234,6 +234,20 @@ OutboxSummary Outbox::summary(bool byTerminal) {
     });
 }
 
+sqlite::Error Outbox::addServiceEvent(const ServiceEvent& event) {
+    return call<sqlite::Error>([&event](OutboxStore* store, sqlite::Error& error) { return store ? store->addServiceEvent(event) : error; });
+}
+
+std::vector<ServiceEvent> Outbox::serviceEvents(int limit) {
+    return call<std::vector<ServiceEvent>>([limit](OutboxStore* store, sqlite::Error& error) {
+        return store ? store->serviceEvents(limit, error) : std::vector<ServiceEvent>{};
+    });
+}
+
+sqlite::Error Outbox::removeServiceEvents(const std::vector<std::string>& ids) {
+    return call<sqlite::Error>([&ids](OutboxStore* store, sqlite::Error& error) { return store ? store->removeServiceEvents(ids) : error; });
+}
+
 std::optional<sqlite::Error> Outbox::failing() const {
     std::lock_guard lock(mutex_);
     return failing_;

@@ -55,6 +55,10 @@ public:
     [[nodiscard]] std::optional<ClockEstimate> clockEstimate();
     [[nodiscard]] sqlite::Error saveClockEstimate(const ClockEstimate& estimate);
     [[nodiscard]] OutboxSummary summary(bool byTerminal = false);
+    // Service-mode events for the hub (OutboxStore's, through the worker).
+    [[nodiscard]] sqlite::Error addServiceEvent(const ServiceEvent& event);
+    [[nodiscard]] std::vector<ServiceEvent> serviceEvents(int limit);
+    [[nodiscard]] sqlite::Error removeServiceEvents(const std::vector<std::string>& ids);
     // The last storage failure, if storage is failing now.
     [[nodiscard]] std::optional<sqlite::Error> failing() const;
 

@@ -120,7 +120,18 @@ const AddedColumn kAddedColumns[] = {
 
 // Forward migrations: entry i takes a database from version i to i + 1 (its SQL, then the
 // kAddedColumns of version i + 1 that are missing).
-const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
+// Version 4: what the technician's service mode did (entered, settings changed, an export),
+// kept until the hub has it (outbox_events.cpp).
+const char* kSchemaV4 = R"(
+CREATE TABLE IF NOT EXISTS service_events (
+    id TEXT PRIMARY KEY,
+    at_ms INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+)";
+
+const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == OutboxStore::kSchemaVersion,
               "one migration per schema version");
 

@@ -35,6 +35,14 @@ struct StorageEvent {
     std::string detail;
 };
 
+// Something the technician's service mode did, for the hub (POST /api/v1/events).
+struct ServiceEvent {
+    std::string id;  // UUIDv7: a resend is stored once
+    int64_t atMs = 0;
+    std::string kind;
+    std::string detail;
+};
+
 // One response's new delivery state, as the hub's answer to a batch decided it.
 struct StateChange {
     std::string id;
@@ -75,7 +83,7 @@ struct OutboxSettings {
 
 class OutboxStore {
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
     static constexpr const char* kFileName = "outbox.db";
 
     // Opens or creates <dataDir>/outbox.db: WAL, synchronous=FULL, quick_check. A corrupt file
@@ -118,6 +126,10 @@ public:
     [[nodiscard]] std::optional<ClockEstimate> clockEstimate(sqlite::Error& error);
     [[nodiscard]] sqlite::Error saveClockEstimate(const ClockEstimate& estimate);
     [[nodiscard]] sqlite::Error recordEvent(int64_t atMs, const std::string& kind, const std::string& detail);
+    // Service-mode events for the hub (outbox_events.cpp): kept until delivered, then removed.
+    [[nodiscard]] sqlite::Error addServiceEvent(const ServiceEvent& event);
+    [[nodiscard]] std::vector<ServiceEvent> serviceEvents(int limit, sqlite::Error& error);
+    [[nodiscard]] sqlite::Error removeServiceEvents(const std::vector<std::string>& ids);
     // Deletes at most `batch` delivered responses older than the retention (or, over budget,
     // the oldest delivered ones). Returns how many went; pending ones are never touched.
     [[nodiscard]] int prune(int64_t nowMs, int batch, sqlite::Error& error);

@@ -10,6 +10,20 @@ namespace otklik {
 
 // Lower-case hex SHA-256 of `data`.
 std::string sha256Hex(std::string_view data);
+// SHA-256 of data that arrives in pieces (a large file written in parts).
+class Sha256 {
+public:
+    Sha256();
+    ~Sha256();
+    Sha256(const Sha256&) = delete;
+    Sha256& operator=(const Sha256&) = delete;
+    void add(std::string_view data);
+    // Lower-case hex; the object is spent afterwards.
+    std::string hex();
+
+private:
+    void* ctx_;  // EVP_MD_CTX
+};
 // Raw 32-byte HMAC-SHA256 of `data` under `key`.
 std::string hmacSha256(std::string_view key, std::string_view data);
 // Raw PBKDF2-HMAC-SHA256 of `password` with `salt`: slow on purpose (service PINs).

@@ -43,11 +43,11 @@ Response response(int i, std::optional<int64_t> offset) {
     return r;
 }
 
-void sql(const std::string& dir, const char* statements) {
+void sql(const std::string& dir, const std::string& statements) {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((dir + "/outbox.db").c_str(), &db), SQLITE_OK);
     char* message = nullptr;
-    EXPECT_EQ(sqlite3_exec(db, statements, nullptr, nullptr, &message), SQLITE_OK) << (message ? message : "");
+    EXPECT_EQ(sqlite3_exec(db, statements.c_str(), nullptr, nullptr, &message), SQLITE_OK) << (message ? message : "");
     sqlite3_free(message);
     sqlite3_close(db);
 }
@@ -171,11 +171,12 @@ TEST(OutboxClock, AVersion2OutboxIsReadAsItIsThenMigrated) {
 
 TEST(OutboxClock, AProgramOlderThanTheFileRefusesIt) {
     std::string dir = twoResponses("outbox_clock_newer");
-    sql(dir, "PRAGMA user_version = 4");
+    const int newer = OutboxStore::kSchemaVersion + 1;
+    sql(dir, "PRAGMA user_version = " + std::to_string(newer));
     sqlite::Error error;
     EXPECT_FALSE(OutboxStore::open(settingsFor(dir), kNow, error));
-    EXPECT_NE(error.message.find("schema version 4"), std::string::npos) << error.message;
-    EXPECT_NE(error.message.find("up to 3"), std::string::npos) << error.message;
+    EXPECT_NE(error.message.find("schema version " + std::to_string(newer)), std::string::npos) << error.message;
+    EXPECT_NE(error.message.find("up to " + std::to_string(OutboxStore::kSchemaVersion)), std::string::npos) << error.message;
     EXPECT_FALSE(OutboxStore::openReadOnly(dir, error));
 }
 

@@ -21,8 +21,8 @@ struct BadLine {
 
 const BadLine kBadLines[] = {
     {"unknown_verb", "tap rate.2\nclick nav.next\n",
-     "s.txt:2: unknown step \"click\"; use tap ID, wait MS, shot FILE.png, tree FILE.json, expect SCREEN or wait-config MS"},
-    {"verb_in_capitals", "TAP rate.2", "s.txt:1: unknown step \"TAP\"; use tap ID, wait MS, shot FILE.png, tree FILE.json, expect SCREEN or wait-config MS"},
+     "s.txt:2: unknown step \"click\"; use tap ID, wait MS, shot FILE.png, tree FILE.json, expect SCREEN, wait-config MS, service-gesture or type CHARS"},
+    {"verb_in_capitals", "TAP rate.2", "s.txt:1: unknown step \"TAP\"; use tap ID, wait MS, shot FILE.png, tree FILE.json, expect SCREEN, wait-config MS, service-gesture or type CHARS"},
     {"tap_without_id", "tap", "s.txt:1: \"tap\" needs an argument"},
     {"tap_only_comment", "tap # nothing", "s.txt:1: \"tap\" needs an argument"},
     {"two_arguments", "\n\ntap rate.2 rate.3", "s.txt:3: \"tap\" takes one argument, got \"rate.2 rate.3\""},
@@ -38,11 +38,13 @@ const BadLine kBadLines[] = {
     {"shot_capital_extension", "shot idle.PNG", "s.txt:1: shot writes PNG: give a file name ending in .png"},
     {"tree_not_json", "tree idle.txt", "s.txt:1: tree writes JSON: give a file name ending in .json"},
     {"tree_only_extension", "tree .json", "s.txt:1: tree writes JSON: give a file name ending in .json"},
-    {"expect_unknown_screen", "expect welcome", "s.txt:1: unknown screen \"welcome\"; screens are idle, question, comment, thanks, unavailable"},
+    {"expect_unknown_screen", "expect welcome", "s.txt:1: unknown screen \"welcome\"; screens are idle, question, comment, thanks, unavailable and service-pin, service-menu, service-network, service-touch, service-display, service-enrol, service-usb, service-settings"},
     {"wait_config_without_ms", "wait-config", "s.txt:1: \"wait-config\" needs an argument"},
+    {"service_gesture_with_argument", "service-gesture now", "s.txt:1: service-gesture takes no argument"},
+    {"type_without_characters", "type", "s.txt:1: \"type\" needs an argument"},
     {"wait_config_word", "wait-config soon", "s.txt:1: wait-config needs milliseconds from 0 to 86400000, got \"soon\""},
     {"first_bad_line_wins", "tap a\nwait x\nshot y.jpg", "s.txt:2: wait needs milliseconds from 0 to 86400000, got \"x\""},
-    {"crlf_line_numbers", "tap a\r\n\r\nfly b\r\n", "s.txt:3: unknown step \"fly\"; use tap ID, wait MS, shot FILE.png, tree FILE.json, expect SCREEN or wait-config MS"},
+    {"crlf_line_numbers", "tap a\r\n\r\nfly b\r\n", "s.txt:3: unknown step \"fly\"; use tap ID, wait MS, shot FILE.png, tree FILE.json, expect SCREEN, wait-config MS, service-gesture or type CHARS"},
 };
 
 std::ostream& operator<<(std::ostream& out, const BadLine& c) { return out << c.what; }
