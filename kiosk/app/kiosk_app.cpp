@@ -215,7 +215,7 @@ void KioskApp::tick() {
         service_->tick(clock_.monoMs());
         if (!service_->active()) needFrame_ = true;  // closed itself: the visitor screens again
     }
-    refreshUndeliveredMark(false);
+    refreshUndeliveredMark(scripted_);
     refreshQr();
 }
 
@@ -361,6 +361,7 @@ bool KioskApp::waitConfig(const ScriptStep& step) {
 }
 
 int KioskApp::runScript(const std::vector<ScriptStep>& steps) {
+    scripted_ = true;
     checkStorageOnce();
     auto* manual = dynamic_cast<ManualClock*>(&clock_);
     for (const auto& step : steps) {
@@ -368,7 +369,6 @@ int KioskApp::runScript(const std::vector<ScriptStep>& steps) {
         // real time: each step starts once it is done, so a script reads like a technician.
         if (serviceActive() && !service_->waitIdle(60'000, clock_.monoMs()))
             std::fprintf(stderr, "script line %d: service mode's work did not finish within 60 s\n", step.line);
-        refreshUndeliveredMark(true);
         settle(false);
         if (exitRequested_) {
             log::info("headless: the app asked to restart; the script ends here");

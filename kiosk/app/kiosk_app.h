@@ -111,6 +111,7 @@ private:
     uint64_t drawnServiceRevision_ = 0;
     bool exitRequested_ = false;
     std::function<bool(bool)> undeliveredMark_;
+    bool scripted_ = false;  // a headless script runs: what is shown is worked out now, not in the background
     std::function<void(const Questionnaire&)> onQuestionnaire_;
     int64_t nextMarkCheckMs_ = 0;
 

@@ -123,7 +123,7 @@ ConnectionReport KioskServiceBackend::testConnection() {
                               "put the hub's url (and ca_file or pins) under [hub] in the device config, then enrol", 0});
         return none;
     }
-    ConnectionReport r = otklik::testConnection(c, parts_.clock);
+    ConnectionReport r = otklik::testConnection(c, realClock_);
     std::lock_guard lock(mutex_);
     if (r.certificateExpiresAtMs) certificateExpiresAtMs_ = r.certificateExpiresAtMs;
     return r;
@@ -163,7 +163,7 @@ service::EnrolOutcome KioskServiceBackend::enrol(const std::string& code, bool f
         }
     }
     int64_t firstSeq = parts_.outbox.firstSeqForEnrolment().value_or(1);
-    EnrolmentResult r = enrolTerminal(c, code, file ? &*file : nullptr, firstSeq, parts_.clock);
+    EnrolmentResult r = enrolTerminal(c, code, file ? &*file : nullptr, firstSeq, realClock_);
     out.enrolled = r.enrolled;
     out.test = r.test;
     if (!r.enrolled) {
@@ -220,11 +220,13 @@ std::vector<std::string> KioskServiceBackend::languages() { return config().lang
 
 std::string KioskServiceBackend::saveSettings(const service::SettingsValues& v) {
     const DeviceConfig c = config();
+    // What the technician changed joins what was changed before; the rest stays the device config's.
     Overrides o = loadOverrides(c.dataDir).overrides;
-    o.firstLanguage = v.firstLanguage;
-    o.orientation = v.orientation;
-    o.idleS = v.idleS;
-    if (v.brightnessPercent) o.brightnessPercent = v.brightnessPercent;
+    const service::SettingsValues now = settings();
+    if (v.firstLanguage != now.firstLanguage) o.firstLanguage = v.firstLanguage;
+    if (v.orientation != now.orientation) o.orientation = v.orientation;
+    if (v.idleS != now.idleS) o.idleS = v.idleS;
+    if (v.brightnessPercent && v.brightnessPercent != now.brightnessPercent) o.brightnessPercent = v.brightnessPercent;
     std::string error;
     if (!saveOverrides(c.dataDir, o, error)) return error;
     if (v.brightnessPercent && !setBacklightPercent(backlight_, *v.brightnessPercent, error)) return error;

@@ -79,6 +79,9 @@ private:
     [[nodiscard]] DeviceConfig config() const;
 
     ServiceParts parts_;
+    // The network's own time: the connection test and enrolment measure real seconds even in a
+    // headless run, whose app clock is simulated.
+    SystemClock realClock_;
     const int64_t startedMonoMs_;
     mutable std::mutex mutex_;  // config_ changes at enrolment, read by status()
     std::string questionnaire_;

@@ -82,6 +82,7 @@ void ServiceMode::entered(const std::string& how) {
     log::info("service: service mode entered (" + how + ")");
     backend_.report("service-entered", how);
     nextStatusMs_ = 0;
+    networkPending_ = true;  // the menu's "connection" line and the certificate come from it
 }
 
 void ServiceMode::close(const std::string& why) {
@@ -429,7 +430,10 @@ void ServiceMode::tick(int64_t nowMs) {
         usbMount_ = mount;
         usbEnrolmentFile_ = file;
     }
-    if (screen_ == ServiceScreen::Menu && !job_.valid() && nowMs >= nextStatusMs_) {
+    if (screen_ == ServiceScreen::Menu && !job_.valid() && networkPending_) {
+        networkPending_ = false;
+        runNetworkTest();
+    } else if (screen_ == ServiceScreen::Menu && !job_.valid() && nowMs >= nextStatusMs_) {
         nextStatusMs_ = nowMs + kStatusRefreshMs;
         refreshStatus();
     }

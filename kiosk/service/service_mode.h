@@ -136,6 +136,7 @@ private:
 
     std::optional<StatusSnapshot> status_;
     std::optional<ConnectionReport> network_;
+    bool networkPending_ = false;  // the menu runs the connection test once when it first shows
     Notice notice_;
     std::string code_;
     std::optional<EnrolOutcome> enrolOutcome_;

@@ -16,11 +16,12 @@ void drawCodePad(ServiceFrame& f, Rect area) {
     const Metrics& m = c.m;
     const bool enabled = !f.mode.busy();
     const int keys = static_cast<int>(kEnrolCodeAlphabet.size()) + 2;  // and backspace, OK
-    const int cols = m.portrait ? 6 : 9;
+    // As square as the area allows: the most room for each key on any shape of glass.
+    const int cols = std::clamp(static_cast<int>(std::ceil(std::sqrt(keys * area.w / std::max(area.h, 1.0f)))), 4, 12);
     const int rows = (keys + cols - 1) / cols;
     float gap = std::max(3.0f, std::round(m.gap * 0.5f));
-    float keyW = std::floor(std::min((area.w - (cols - 1) * gap) / cols, m.touch * 1.3f));
-    float keyH = std::floor(std::min((area.h - (rows - 1) * gap) / rows, m.touch * 1.2f));
+    float keyW = std::floor(std::min((area.w - (cols - 1) * gap) / cols, m.touch * 1.6f));
+    float keyH = std::floor(std::min((area.h - (rows - 1) * gap) / rows, m.touch * 1.4f));
     float x0 = area.x + (area.w - (cols * keyW + (cols - 1) * gap)) / 2;
     float y0 = area.y + (area.h - (rows * keyH + (rows - 1) * gap)) / 2;
     for (int i = 0; i < keys; ++i) {
@@ -70,7 +71,7 @@ void drawServiceEnrol(ServiceFrame& f, Rect area) {
     const Metrics& m = c.m;
     const service::ServiceMode& s = f.mode;
     Rect content = area.inset(m.pad * 1.5f);
-    Rect info = m.portrait ? content.takeTop(content.h * 0.38f) : content.takeLeft(content.w * 0.34f);
+    Rect info = m.portrait ? content.takeTop(content.h * 0.3f) : content.takeLeft(content.w * 0.34f);
     if (m.portrait) content.takeTop(m.gap);
     else content.takeLeft(m.gap * 1.5f);
 

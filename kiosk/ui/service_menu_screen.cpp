@@ -55,7 +55,18 @@ std::vector<Field> fields(const ServiceFrame& f, const service::StatusSnapshot& 
                                                                                  : f.s("svc.value.never")});
     std::string error = st.lastError.empty() ? f.s("svc.value.none") : st.lastError;
     if (!st.lastError.empty() && st.lastErrorMs) error = ago(*st.lastErrorMs) + ": " + error;
-    out.push_back({"last_error", f.s("svc.status.error"), error, st.deliveryFailing, 3});
+    out.push_back({"last_error", f.s("svc.status.error"), error, st.deliveryFailing});
+    // The connection test run when the menu opened (Test connection shows every step).
+    std::string connection = f.s("svc.working");
+    bool connectionBad = false;
+    if (const auto& report = f.mode.network()) {
+        const ConnectionStep* failed = report->firstFailure();
+        connectionBad = failed != nullptr;
+        connection = !failed ? f.s("svc.net.passed")
+                             : f.s("svc.step." + failed->name) + ": " + (f.known("svc.why." + failed->reason) ? f.s("svc.why." + failed->reason) : failed->detail) +
+                                   ". " + f.s("svc.fix") + (f.known("svc.fix." + failed->reason) ? f.s("svc.fix." + failed->reason) : failed->fix);
+    }
+    out.push_back({"connection", f.s("svc.status.connection"), connection, connectionBad});
     std::string pending = st.oldestPendingAgeMs ? f.f("svc.value.pending", {{"n", std::to_string(st.pending)}, {"t", spoken(f, *st.oldestPendingAgeMs)}})
                                                 : std::to_string(st.pending);
     for (const auto& [id, n] : st.heldForOtherIds)
@@ -94,12 +105,17 @@ void drawStatus(ServiceFrame& f, Rect area) {
         return;
     }
     std::vector<Field> list = fields(f, *f.mode.status());
-    int lines = 0;
-    for (const auto& field : list) lines += field.lines;
-    float lineH = std::min(inner.h / static_cast<float>(lines), c.lineHeight(TextRole::Small) * 1.25f);
     float labelW = 0;
     for (const auto& field : list) labelW = std::max(labelW, c.textWidth(TextRole::Small, field.label));
     labelW = std::min(labelW + m.pad, inner.w * 0.42f);
+    // A long value (an error with its fix) may take up to three lines; the rest take one.
+    const float baseH = c.lineHeight(TextRole::Small);
+    int lines = 0;
+    for (auto& field : list) {
+        field.lines = std::clamp(static_cast<int>(std::lround(c.textHeight(TextRole::Small, field.value, inner.w - labelW) / baseH)), 1, 3);
+        lines += field.lines;
+    }
+    float lineH = std::min(inner.h / static_cast<float>(lines), baseH * 1.25f);
     float y = inner.y;
     for (const auto& field : list) {
         Rect row{inner.x, y, inner.w, lineH * static_cast<float>(field.lines)};
@@ -140,7 +156,8 @@ void drawServiceMenu(ServiceFrame& f, Rect area) {
     };
     const int cols = 3, rows = static_cast<int>((items.size() + cols - 1) / cols);
     float gap = std::max(4.0f, std::round(m.gap * 0.7f));
-    float cellH = m.touch;
+    // Portrait: the buttons take up to 45% of the height (roomier than the 15 mm floor), the status the rest.
+    float cellH = m.portrait ? std::max(m.touch, std::min(m.touch * 1.5f, (content.h * 0.45f - (rows - 1) * gap) / rows)) : m.touch;
     float gridH = rows * cellH + (rows - 1) * gap;
     Rect grid = m.portrait ? content.takeBottom(gridH) : content.takeRight(content.w * 0.56f);
     if (m.portrait) content.takeBottom(m.gap);

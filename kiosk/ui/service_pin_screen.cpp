@@ -15,10 +15,11 @@ void drawKeypad(ServiceFrame& f, Rect area) {
     const Metrics& m = c.m;
     const bool enabled = !f.mode.busy() && f.mode.lockedForMs() == 0;
     float gap = std::max(4.0f, std::round(m.gap * 0.7f));
-    float keyW = std::floor(std::min((area.w - 2 * gap) / 3, m.touch * 2.0f));
-    float keyH = std::floor(std::min((area.h - 3 * gap) / 4, m.touch * 1.3f));
+    float keyW = std::floor(std::min((area.w - 2 * gap) / 3, m.touch * 2.4f));
+    float keyH = std::floor(std::min((area.h - 3 * gap) / 4, m.touch * 1.6f));
     float blockW = 3 * keyW + 2 * gap, blockH = 4 * keyH + 3 * gap;
-    float x0 = area.x + (area.w - blockW) / 2, y0 = area.y + (area.h - blockH) / 2;
+    // At the bottom in portrait, nearest the hand; centred beside the text in landscape.
+    float x0 = area.x + (area.w - blockW) / 2, y0 = m.portrait ? area.bottom() - blockH : area.y + (area.h - blockH) / 2;
     const char* labels[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "", "0", ""};
     for (int i = 0; i < 12; ++i) {
         Rect r{x0 + (i % 3) * (keyW + gap), y0 + static_cast<float>(i / 3) * (keyH + gap), keyW, keyH};
@@ -41,7 +42,7 @@ void drawServicePin(ServiceFrame& f, Rect area) {
     const Metrics& m = c.m;
     const service::ServiceMode& s = f.mode;
     Rect content = area.inset(m.pad * 1.5f);
-    Rect info = m.portrait ? content.takeTop(content.h * 0.42f) : content.takeLeft(content.w * 0.44f);
+    Rect info = m.portrait ? content.takeTop(content.h * 0.36f) : content.takeLeft(content.w * 0.44f);
     if (m.portrait) content.takeTop(m.gap);
     else content.takeLeft(m.gap * 2);
 

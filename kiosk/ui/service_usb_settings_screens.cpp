@@ -71,15 +71,23 @@ void drawServiceSettings(ServiceFrame& f, Rect area) {
     drawServiceNotice(f, extra, f.say(s.notice()), s.notice().key.rfind("svc.settings.saved", 0) == 0, s.notice().key == "svc.settings.not_saved");
 
     Rect content = area.inset(m.pad * 1.5f, m.pad);
-    const int rows = 4;
     float gap = std::max(3.0f, m.gap * 0.5f);
-    float rowH = std::min((content.h - (rows - 1) * gap) / rows, m.touch * 1.4f);
-    float labelW = m.portrait ? 0 : content.w * 0.3f;
+    // Four settings in four rows, the name beside its buttons; where four rows of buttons do
+    // not fit (a 7" panel lying down), two columns of two, the name above.
+    const float labelH = c.lineHeight(TextRole::Small) * 1.1f;
+    const bool twoColumns = !m.portrait && (content.h - 3 * gap) / 4 < m.touch;
+    const bool labelAbove = m.portrait || twoColumns;
+    const int rows = twoColumns ? 2 : 4;
+    float rowH = std::min((content.h - (rows - 1) * gap) / rows, m.touch * 1.4f + (labelAbove ? labelH : 0));
+    float columnW = twoColumns ? (content.w - 2 * m.gap) / 2 : content.w;
+    float labelW = labelAbove ? 0 : content.w * 0.3f;
+    int placed = 0;
     auto row = [&](const char* labelKey) {
-        Rect r = content.takeTop(rowH);
-        content.takeTop(gap);
-        if (m.portrait) {
-            Rect label = r.takeTop(std::min(c.lineHeight(TextRole::Small) * 1.1f, r.h * 0.3f));
+        Rect r{content.x + (twoColumns && placed % 2 ? columnW + 2 * m.gap : 0), content.y + static_cast<float>(twoColumns ? placed / 2 : placed) * (rowH + gap),
+               columnW, rowH};
+        ++placed;
+        if (labelAbove) {
+            Rect label = r.takeTop(std::min(labelH, r.h * 0.3f));
             c.line(TextRole::Small, f.s(labelKey), label, c.theme.mutedText);
         } else {
             c.line(TextRole::Body, f.s(labelKey), r.takeLeft(labelW), c.theme.text);

@@ -26,7 +26,8 @@ results() {
 }
 
 if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]]; then
-  echo "demo: opening the kiosk in a 1280x800 window (Escape closes it)"
+  echo 204816 | "$kiosk" set-pin --config "$config" >/dev/null
+  echo "demo: opening the kiosk in a 1280x800 window (Escape closes it; Ctrl+Alt+S or the corner gesture opens service mode, PIN 204816)"
   "$kiosk" --config "$config" --windowed 1280x800
   results
   exit 0
@@ -36,13 +37,16 @@ out="$root/build/demo/screens"
 rm -rf "$out"
 mkdir -p "$out"
 cd "$out"
-echo "demo: no display found, touring the screens headless"
+echo "demo: no display found, touring the screens headless (the technician's service screens too: PIN 204816)"
+echo 204816 | "$kiosk" set-pin --config "$config" >/dev/null
 for size in 1920x1080 1080x1920; do
   for lang in ru uk en; do
     prefix="$size-$lang"
-    sed -e "s/@LANG@/$lang/g" -e "s/@PREFIX@/$prefix/g" "$root/packaging/demo/tour.script" > "tour-$prefix.script"
-    "$kiosk" --config "$config" --headless --size "$size" --script "tour-$prefix.script" 2>>"$out/kiosk.log"
-    rm "tour-$prefix.script"
+    for tour in tour service-tour; do
+      sed -e "s/@LANG@/$lang/g" -e "s/@PREFIX@/$prefix/g" "$root/packaging/demo/$tour.script" > "$tour-$prefix.script"
+      "$kiosk" --config "$config" --headless --size "$size" --script "$tour-$prefix.script" 2>>"$out/kiosk.log"
+      rm "$tour-$prefix.script"
+    done
   done
 done
 echo "demo: $(ls "$out"/*.png | wc -l) screenshots in $out:"
