@@ -193,5 +193,52 @@ TEST(EnrolmentEndToEnd, AReplacementDeviceKeepsTheHistoryAndNumbersAfresh) {
     EXPECT_EQ(pending, 1);
 }
 
+// The technician's way: the code typed on the service screen's pad, a PIN chosen after it,
+// visitors answering — all from the touchscreen, against the real hub. What service mode did
+// reaches the hub as events, and the heartbeat counts the PIN entries.
+TEST(EnrolmentEndToEnd, OnTheTouchscreenWithACodeThenAPin) {
+    std::string dir = freshDir("enrol-touch");
+    std::string db = dir + "/hub.db";
+    HubProcess hub(db, dir, {"--rate-limit", "0"});
+    std::string config = unenrolledConfig(dir, hub.url(""), hub.pki().caCert);
+    std::string code = enrolCode(db, "enr-04");
+    ASSERT_FALSE(code.empty());
+    std::string compact = code.substr(0, 4) + code.substr(5);
+    std::string script = "service-gesture\nexpect service-enrol\ntype " + compact.substr(0, 7) + (compact[7] == 'Z' ? "Y" : "Z") +
+                         "\ntap code.ok\ntree " + dir + "/wrong.json\n";  // a wrong last character first
+    script += "tap code.backspace\ntype " + compact.substr(7) + "\ntap code.ok\ntree " + dir + "/enrolled.json\nshot " + dir + "/enrolled.png\n";
+    script += "tap enrol.pin\nexpect service-pin\ntype 604182\ntap pin.ok\ntype 604182\ntap pin.ok\nexpect service-menu\ntap menu.leave\n";
+    script += "tap rate.5\nwait 700\ntap nav.finish\nwait 6000\n";
+    std::ofstream(dir + "/touch.script") << script;
+    CommandResult run = runKiosk(config, dir + "/touch.script");
+    ASSERT_EQ(run.exitCode, 0) << run.err;
+
+    std::ifstream wrongTree(dir + "/wrong.json"), enrolledTree(dir + "/enrolled.json");
+    json wrong = json::parse(wrongTree), enrolled = json::parse(enrolledTree);
+    auto notice = [](const json& tree) {
+        for (const json& e : tree["elements"])
+            if (e["id"] == "service.notice") return e["label"].get<std::string>();
+        return std::string("(no notice)");
+    };
+    EXPECT_NE(notice(wrong).find("Неизвестный код"), std::string::npos) << notice(wrong);
+    EXPECT_NE(notice(enrolled).find("Зарегистрирован: enr-04"), std::string::npos) << notice(enrolled);
+    EXPECT_NE(run.err.find("enrolment: refused: unknown enrolment code"), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("enrolment: enrolled as terminal enr-04"), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("service: a new PIN was set (local)"), std::string::npos) << run.err;
+    EXPECT_TRUE(fs::exists(dir + "/data/credentials.toml"));
+
+    // The visitor after enrolment reached the hub under the new id.
+    auto stored = hubExport(db);
+    ASSERT_EQ(stored.size(), 1u);
+    EXPECT_EQ(stored[0]["terminal_id"], "enr-04");
+    // What the technician did is on the hub, and the heartbeat's count of service entries.
+    CommandResult events = hubCommand(db, {"terminal", "events", "enr-04"});
+    ASSERT_EQ(events.exitCode, 0) << events.err;
+    for (const char* kind : {"service-entered", "enrolled", "pin-changed", "service-left"})
+        EXPECT_NE(events.out.find(kind), std::string::npos) << kind << "\n" << events.out;
+    json row = terminalRow(db, "enr-04");
+    EXPECT_GE(row["service"]["entries"].get<int64_t>(), 1) << row.dump();
+}
+
 }  // namespace
 }  // namespace otklik::test
