@@ -2,9 +2,9 @@
 #include "credentials.h"
 
 #include <filesystem>
-#include <toml++/toml.h>
 
 #include "kiosk/config/qr_check.h"
+#include "kiosk/config/toml_file.h"
 #include "sync/protocol/file_io.h"
 #include "sync/protocol/toml_text.h"
 
@@ -17,19 +17,9 @@ CredentialsLoad loadCredentials(const std::string& dataDir) {
     const std::string path = credentialsPath(dataDir);
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) return out;
-    std::string error;
-    auto text = readWholeFile(path, error);
-    if (!text) {
-        out.error = path + ": " + error;
-        return out;
-    }
-    toml::table t;
-    try {
-        t = toml::parse(*text, path);
-    } catch (const toml::parse_error& e) {
-        out.error = path + ": not valid TOML (" + std::string(e.description()) + ")";
-        return out;
-    }
+    auto parsed = readTomlFile(path, out.error);
+    if (!parsed) return out;
+    const toml::table& t = *parsed;
     Credentials c;
     c.terminalId = t["terminal_id"].value_or(std::string());
     c.centre = t["centre"].value_or(std::string());
@@ -39,9 +29,7 @@ CredentialsLoad loadCredentials(const std::string& dataDir) {
     c.enrolledAt = t["enrolled_at"].value_or(std::string());
     c.url = t["url"].value_or(std::string());
     c.caFile = t["ca_file"].value_or(std::string());
-    if (const toml::array* pins = t["pins"].as_array())
-        for (const auto& pin : *pins)
-            if (auto p = pin.value<std::string>()) c.pins.push_back(*p);
+    c.pins = tomlStringsAt(t, "pins");
     if (c.terminalId.empty() || c.token.empty()) {
         out.error = path + ": terminal_id or token is missing";
         return out;

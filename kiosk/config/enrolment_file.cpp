@@ -1,26 +1,15 @@
 // Reading the enrolment file (see enrolment_file.h).
 #include "enrolment_file.h"
 
-#include <toml++/toml.h>
-
+#include "kiosk/config/toml_file.h"
 #include "sync/protocol/enrol_code.h"
-#include "sync/protocol/file_io.h"
 
 namespace otklik {
 
 std::optional<EnrolmentFile> readEnrolmentFile(const std::string& path, std::string& error) {
-    auto text = readWholeFile(path, error);
-    if (!text) {
-        error = path + ": " + error;
-        return std::nullopt;
-    }
-    toml::table t;
-    try {
-        t = toml::parse(*text, path);
-    } catch (const toml::parse_error& e) {
-        error = path + ": not an enrolment file (" + std::string(e.description()) + ")";
-        return std::nullopt;
-    }
+    auto parsed = readTomlFile(path, error);
+    if (!parsed) return std::nullopt;
+    const toml::table& t = *parsed;
     EnrolmentFile f;
     f.path = path;
     f.url = t["url"].value_or(std::string());
@@ -28,9 +17,7 @@ std::optional<EnrolmentFile> readEnrolmentFile(const std::string& path, std::str
     f.terminalId = t["terminal_id"].value_or(std::string());
     f.expiresAt = t["expires_at"].value_or(std::string());
     f.caPem = t["ca_pem"].value_or(std::string());
-    if (const toml::array* pins = t["pins"].as_array())
-        for (const auto& pin : *pins)
-            if (auto p = pin.value<std::string>()) f.pins.push_back(*p);
+    f.pins = tomlStringsAt(t, "pins");
     if (t["format"].value_or(int64_t{0}) != 1) error = "it is not format 1 (made by a newer otklik-hub?)";
     else if (f.url.rfind("https://", 0) != 0 || f.url.find_first_of(" \t\"'<>") != std::string::npos) error = "its url is not an https:// address";
     else if (!normalizeEnrolCode(f.code)) error = "its code is not an enrolment code";

@@ -3,8 +3,8 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <toml++/toml.h>
 
+#include "kiosk/config/toml_file.h"
 #include "sync/protocol/file_io.h"
 #include "sync/protocol/toml_text.h"
 
@@ -28,19 +28,12 @@ OverridesLoad loadOverrides(const std::string& dataDir) {
     const std::string path = pathIn(dataDir);
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) return out;
-    std::string error;
-    auto text = readWholeFile(path, error);
-    if (!text) {
-        out.error = path + ": " + error;
+    auto parsed = readTomlFile(path, out.error);
+    if (!parsed) {
+        out.error += "; the settings changed in service mode are not used";
         return out;
     }
-    toml::table t;
-    try {
-        t = toml::parse(*text, path);
-    } catch (const toml::parse_error& e) {
-        out.error = path + ": not valid TOML (" + std::string(e.description()) + "); the settings changed in service mode are not used";
-        return out;
-    }
+    const toml::table& t = *parsed;
     Overrides& o = out.overrides;
     if (auto v = t["first_language"].value<std::string>()) o.firstLanguage = *v;
     if (auto v = t["orientation"].value<std::string>()) o.orientation = orientationFrom(*v);

@@ -1,5 +1,6 @@
-// What the otklik-hub subcommands share (hub_commands.cpp, enrol_commands.cpp): opening the
-// store with a message on failure, reading a file named on the command line, exit codes.
+// What the otklik-hub subcommands share (hub_commands.cpp, terminal_commands.cpp): opening the
+// store with a message on failure, reading a file named on the command line, naming an
+// unknown terminal, exit codes.
 #pragma once
 
 #include <memory>
@@ -17,5 +18,7 @@ inline constexpr int kBadInput = 2;
 std::unique_ptr<HubStore> openStore(const std::string& db, int poolSize = 1);
 // The file's text, or false after saying why on stderr.
 bool readFile(const std::string& path, std::string& text);
+// Says on stderr that no terminal has this id and returns kBadInput.
+int noSuchTerminal(const std::string& id);
 
 }  // namespace otklik::hub

@@ -96,6 +96,11 @@ bool readFile(const std::string& path, std::string& text) {
     return true;
 }
 
+int noSuchTerminal(const std::string& id) {
+    std::fprintf(stderr, "otklik-hub: no terminal \"%s\" (see `otklik-hub terminal list`)\n", id.c_str());
+    return kBadInput;
+}
+
 int serve(const ServeOptions& o) {
     ServerOptions server;
     bool tls = !o.certFile.empty() || !o.keyFile.empty();
@@ -238,10 +243,7 @@ int terminalRevoke(const std::string& db, const std::string& id) {
     auto store = openStore(db);
     if (!store) return kFailed;
     SystemClock clock;
-    if (!store->revokeTerminal(id, clock.wallMs())) {
-        std::fprintf(stderr, "otklik-hub: no terminal \"%s\" (see `otklik-hub terminal list`)\n", id.c_str());
-        return kBadInput;
-    }
+    if (!store->revokeTerminal(id, clock.wallMs())) return noSuchTerminal(id);
     std::printf("terminal %s revoked: its token is refused from now on (responses it sent are kept)\n", id.c_str());
     return kOk;
 }
@@ -258,10 +260,7 @@ int questionnaireSet(const std::string& db, const std::string& terminal, const s
     }
     auto store = openStore(db);
     if (!store) return kFailed;
-    if (!terminal.empty() && !store->terminal(terminal)) {
-        std::fprintf(stderr, "otklik-hub: no terminal \"%s\" (see `otklik-hub terminal list`)\n", terminal.c_str());
-        return kBadInput;
-    }
+    if (!terminal.empty() && !store->terminal(terminal)) return noSuchTerminal(terminal);
     SystemClock clock;
     std::string compact = nlohmann::json::parse(text).dump();
     store->setQuestionnaire(terminal.empty() ? "centre" : "terminal", terminal.empty() ? centre : terminal, compact,

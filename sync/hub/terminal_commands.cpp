@@ -127,10 +127,7 @@ int terminalSetPin(const std::string& db, const std::string& id) {
     auto store = openStore(db);
     if (!store) return kFailed;
     PinHash hash = hashPin(pin, SystemClock().wallMs(), "hub");
-    if (!store->setServicePin(id, pinHashJson(hash).dump())) {
-        std::fprintf(stderr, "otklik-hub: no terminal \"%s\" (see `otklik-hub terminal list`)\n", id.c_str());
-        return kBadInput;
-    }
+    if (!store->setServicePin(id, pinHashJson(hash).dump())) return noSuchTerminal(id);
     std::printf("terminal %s: a new service PIN is set; the terminal takes it at its next config pull (within 5 minutes)\n", id.c_str());
     return kOk;
 }
@@ -152,10 +149,7 @@ int terminalRecoveryCode(const std::string& db, const std::string& id, const std
     auto store = openStore(db);
     if (!store) return kFailed;
     auto secret = store->qrSecret(id);
-    if (!secret) {
-        std::fprintf(stderr, "otklik-hub: no terminal \"%s\" (see `otklik-hub terminal list`)\n", id.c_str());
-        return kBadInput;
-    }
+    if (!secret) return noSuchTerminal(id);
     std::string code = recoveryCode(*secret, id, digits, day);
     std::printf("code: %s %s\nvalid: on terminal %s, on %s (UTC), once, for challenge %s %s\n", code.substr(0, 5).c_str(), code.substr(5).c_str(),
                 id.c_str(), day.c_str(), digits.substr(0, 4).c_str(), digits.substr(4).c_str());
@@ -166,10 +160,7 @@ int terminalRecoveryCode(const std::string& db, const std::string& id, const std
 int terminalEvents(const std::string& db, const std::string& id, bool asJson) {
     auto store = openStore(db);
     if (!store) return kFailed;
-    if (!store->terminal(id)) {
-        std::fprintf(stderr, "otklik-hub: no terminal \"%s\" (see `otklik-hub terminal list`)\n", id.c_str());
-        return kBadInput;
-    }
+    if (!store->terminal(id)) return noSuchTerminal(id);
     for (const TerminalEvent& e : store->events(id, 200)) {
         if (asJson)
             std::printf("%s\n", nlohmann::json{{"id", e.id}, {"device", e.device}, {"at", formatUtc(e.atMs)}, {"received_at", formatUtc(e.receivedAtMs)},

@@ -10,20 +10,6 @@
 
 namespace otklik {
 
-std::string sha256Hex(std::string_view data) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    if (!EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr)) throw std::runtime_error("SHA-256 failed");
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex;
-    hex.reserve(length * 2);
-    for (unsigned int i = 0; i < length; ++i) {
-        hex += kHex[digest[i] >> 4];
-        hex += kHex[digest[i] & 15];
-    }
-    return hex;
-}
-
 namespace {
 
 std::string hexOf(const unsigned char* digest, unsigned int length) {
@@ -38,6 +24,13 @@ std::string hexOf(const unsigned char* digest, unsigned int length) {
 }
 
 }  // namespace
+
+std::string sha256Hex(std::string_view data) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (!EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr)) throw std::runtime_error("SHA-256 failed");
+    return hexOf(digest, length);
+}
 
 Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
     if (!ctx_ || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1) throw std::runtime_error("SHA-256 failed");

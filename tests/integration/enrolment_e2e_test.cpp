@@ -54,13 +54,6 @@ CommandResult kioskCommand(std::vector<std::string> args) {
     return runProgram(args);
 }
 
-json terminalRow(const std::string& db, const std::string& id) {
-    for (const json& row : jsonLines(hubCommand(db, {"terminal", "list", "--json"}).out))
-        if (row["id"] == id) return row;
-    ADD_FAILURE() << "no terminal " << id;
-    return json::object();
-}
-
 TEST(EnrolmentEndToEnd, ACodeBringsCredentialsAndEverythingStoredBeforeIsDelivered) {
     std::string dir = freshDir("enrol-code");
     std::string db = dir + "/hub.db";

@@ -62,6 +62,13 @@ std::vector<nlohmann::json> hubExport(const std::string& db) {
     return jsonLines(r.out);
 }
 
+nlohmann::json terminalRow(const std::string& db, const std::string& id) {
+    for (const nlohmann::json& row : jsonLines(hubCommand(db, {"terminal", "list", "--json"}).out))
+        if (row["id"] == id) return row;
+    ADD_FAILURE() << "no terminal " << id << " on the hub";
+    return nlohmann::json::object();
+}
+
 namespace {
 
 std::string slurp(int fd) {

@@ -35,6 +35,8 @@ std::string testStore(const std::string& kind, const std::string& dir);
 std::vector<nlohmann::json> jsonLines(const std::string& text);
 // `otklik-hub export --format jsonl` of the store.
 std::vector<nlohmann::json> hubExport(const std::string& db);
+// The terminal's line of `otklik-hub terminal list --json` (fails the test if there is none).
+nlohmann::json terminalRow(const std::string& db, const std::string& id);
 
 // Runs a program (argv[0] is its path) and collects its output and exit code.
 CommandResult runProgram(std::vector<std::string> argv);

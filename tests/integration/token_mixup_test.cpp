@@ -22,13 +22,6 @@ namespace {
 
 using json = nlohmann::json;
 
-json terminalRow(const std::string& db, const std::string& id) {
-    for (const json& row : jsonLines(hubCommand(db, {"terminal", "list", "--json"}).out))
-        if (row["id"] == id) return row;
-    ADD_FAILURE() << "no terminal " << id << " on the hub";
-    return json::object();
-}
-
 int countState(const std::vector<json>& rows, const std::string& state) {
     int n = 0;
     for (const json& r : rows) n += r["state"] == state;
