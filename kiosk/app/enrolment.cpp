@@ -17,6 +17,18 @@ namespace {
 
 constexpr const char* kHubCaFile = "hub-ca.pem";
 
+// Spending a code (and, for a replacement, ending the old device's token) is final, so the
+// folder the credentials go to is proved writable first: a read-only or full data folder, or
+// a shell user who may not write there, fails before the hub is asked.
+bool credentialsCanBeWritten(const std::string& dataDir, std::string& error) {
+    std::error_code ec;
+    fs::create_directories(dataDir, ec);
+    const std::string probe = credentialsPath(dataDir) + ".probe";
+    const bool ok = writeFileDurably(probe, "probe\n", error, 0600);
+    fs::remove(probe, ec);
+    return ok;
+}
+
 }  // namespace
 
 std::string EnrolmentResult::summary() const {
@@ -37,6 +49,12 @@ EnrolmentResult enrolTerminal(const DeviceConfig& config, const std::string& typ
                               const Clock& clock) {
     EnrolmentResult out;
     out.config = config;
+    std::string writeError;
+    if (!credentialsCanBeWritten(config.dataDir, writeError)) {
+        out.localError = "nothing was sent: the credentials could not be kept in " + config.dataDir + " (" + writeError +
+                         "); free the disk or let the kiosk's user write there (run `otklik-kiosk enrol` as that user), then try again";
+        return out;
+    }
     DeviceConfig::Hub hub = config.hub;
     std::string code = typed.empty() && file ? file->code : typed;
     // A CA from the stick is tried under a new name and takes the usual one only once the hub
@@ -79,7 +97,16 @@ EnrolmentResult enrolTerminal(const DeviceConfig& config, const std::string& typ
     c.qrSecret = reply.qrSecret;
     c.device = reply.device;
     c.enrolledAt = formatUtc(clock.wallMs());
-    if (file) {
+    if (!file) {
+        // The hub and trust of an earlier enrolment by file carry over to one by typed code:
+        // without them a terminal whose device config names no hub would lose its hub.
+        CredentialsLoad previous = loadCredentials(config.dataDir);
+        if (previous.credentials) {
+            c.url = previous.credentials->url;
+            c.caFile = previous.credentials->caFile;
+            c.pins = previous.credentials->pins;
+        }
+    } else {
         c.url = file->url;
         c.pins = file->pins;
         if (!file->caPem.empty()) {

@@ -79,8 +79,12 @@ service::StatusSnapshot KioskServiceBackend::status() {
     OutboxSummary summary = parts_.outbox.summary(true);
     s.pending = summary.pending;
     if (summary.oldestPendingAtMs) s.oldestPendingAgeMs = std::max<int64_t>(0, s.nowMs - *summary.oldestPendingAtMs);
+    int64_t deliverable = summary.pending;
     for (const auto& [id, n] : summary.pendingByTerminal)
-        if (!id.empty() && id != c.terminalId) s.heldForOtherIds.emplace_back(id, n);
+        if (!id.empty() && id != c.terminalId) {
+            s.heldForOtherIds.emplace_back(id, n);
+            deliverable -= n;
+        }
     if (auto offset = parts_.delivery.clockOffset().current()) s.clockOffsetMs = offset->offsetMs;
     s.freeDiskBytes = freeDiskBytes(c.dataDir);
     s.outboxBytes = summary.databaseBytes;
@@ -88,7 +92,8 @@ service::StatusSnapshot KioskServiceBackend::status() {
     s.uptimeMs = parts_.clock.monoMs() - startedMonoMs_;
     s.restarts = parts_.restarts;
     s.pinLockouts = parts_.pins.counters().lockouts;
-    undelivered_ = s.pending > 0 && s.oldestPendingAgeMs && *s.oldestPendingAgeMs > 3'600'000 &&
+    // Held responses of another id are never sent under this token: they alone light nothing.
+    undelivered_ = deliverable > 0 && s.oldestPendingAgeMs && *s.oldestPendingAgeMs > 3'600'000 &&
                    (!s.lastDeliveryMs || s.nowMs - *s.lastDeliveryMs > 3'600'000);
     return s;
 }
@@ -161,9 +166,25 @@ service::EnrolOutcome KioskServiceBackend::enrol(const std::string& code, bool f
             out.message = stick.empty() ? "no USB stick is mounted" : error;
             return out;
         }
+        // Anyone can reach the glass of a terminal with no PIN yet: a stick may not point it
+        // at another hub than the one it was set up for. Moving hubs is a shell job
+        // (`otklik-kiosk enrol --file`, docs/technician.md).
+        if (!c.hub.url.empty() && hubRouteUrl(file->url, "") != hubRouteUrl(c.hub.url, "")) {
+            out.reason = "other_hub";
+            out.message = "the enrolment file is for " + file->url + ", but this terminal belongs to " + c.hub.url;
+            out.fix = "make the file on this terminal's hub, or move the terminal with `otklik-kiosk enrol --file` from a shell";
+            return out;
+        }
     }
-    int64_t firstSeq = parts_.outbox.firstSeqForEnrolment().value_or(1);
-    EnrolmentResult r = enrolTerminal(c, code, file ? &*file : nullptr, firstSeq, realClock_);
+    std::optional<int64_t> firstSeq = parts_.outbox.firstSeqForEnrolment();
+    if (!firstSeq) {
+        // Guessing would make the hub count this terminal's stored responses as missing.
+        out.reason = "local";
+        out.message = "the stored responses cannot be read just now, so nothing was sent";
+        out.fix = "mend the storage fault the status screen names, then enrol again (the code stays valid)";
+        return out;
+    }
+    EnrolmentResult r = enrolTerminal(c, code, file ? &*file : nullptr, *firstSeq, realClock_);
     out.enrolled = r.enrolled;
     out.test = r.test;
     if (!r.enrolled) {
@@ -185,9 +206,9 @@ service::EnrolOutcome KioskServiceBackend::enrol(const std::string& code, bool f
 
 void KioskServiceBackend::afterEnrolment() {
     const DeviceConfig c = config();
-    flow::Settings settings = parts_.flow.settings();
+    flow::Settings settings = parts_.flow.nextSettings();
     settings.terminalId = c.terminalId;
-    if (!parts_.flow.updateSettings(settings)) log::warning("service: the new terminal id applies from the next visitor");
+    if (!parts_.flow.updateSettings(settings)) log::info("service: the new terminal id applies once the visitor screens are at rest");
     parts_.qr.reconfigure(qrSettings(c));
 }
 
@@ -246,10 +267,10 @@ void KioskServiceBackend::applySettings(const service::SettingsValues& v) {
         c = parts_.config;
     }
     // The orientation needs a new window: it takes effect at the next start.
-    flow::Settings settings = parts_.flow.settings();
+    flow::Settings settings = parts_.flow.nextSettings();
     settings.languages = c.languages;
     settings.idleTimeoutMs = c.idleTimeoutMs;
-    if (!parts_.flow.updateSettings(settings)) log::warning("service: the new settings apply from the next visitor");
+    if (!parts_.flow.updateSettings(settings)) log::info("service: the new settings apply once the visitor screens are at rest");
 }
 
 void KioskServiceBackend::report(const std::string& kind, const std::string& detail) {

@@ -1,6 +1,8 @@
 // enrol, diagnose and the token check of --check-config (see hub_commands.h).
 #include "hub_commands.h"
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "kiosk/app/enrolment.h"
@@ -15,12 +17,17 @@ namespace {
 constexpr int kOk = 0, kFailed = 1, kBadInput = 2;
 
 // Where this terminal's numbering stands for an enrolment: read-only, so it is safe while a
-// kiosk runs; 1 for a terminal that never stored a response.
-int64_t firstSeqFor(const std::string& dataDir) {
+// kiosk runs; 1 for a terminal that never stored a response; nullopt (with error) when the
+// outbox cannot be read — a guess could make the hub count stored responses as missing.
+std::optional<int64_t> firstSeqFor(const std::string& dataDir, std::string& why) {
+    std::error_code ec;
+    if (!std::filesystem::exists(std::filesystem::path(dataDir) / OutboxStore::kFileName, ec)) return 1;
     sqlite::Error error;
     auto store = OutboxStore::openReadOnly(dataDir, error);
-    if (!store) return 1;
-    return store->firstSeqForEnrolment(error).value_or(1);
+    std::optional<int64_t> seq;
+    if (store) seq = store->firstSeqForEnrolment(error);
+    if (!seq) why = error.message;
+    return seq;
 }
 
 void printSteps(const ConnectionReport& report, std::FILE* out) {
@@ -46,7 +53,14 @@ int runEnrol(const KioskSetup& setup, const EnrolOptions& o, const Clock& clock,
     const DeviceConfig& config = setup.config;
     if (config.enrolled())
         std::fprintf(out, "note: this terminal is enrolled as %s; a successful enrolment replaces that\n", config.terminalId.c_str());
-    EnrolmentResult r = enrolTerminal(config, o.code, file ? &*file : nullptr, firstSeqFor(config.dataDir), clock);
+    std::string why;
+    std::optional<int64_t> firstSeq = firstSeqFor(config.dataDir, why);
+    if (!firstSeq) {
+        std::fprintf(stderr, "otklik-kiosk enrol: nothing was sent: the stored responses cannot be read (%s); run it as the kiosk's user, "
+                             "or mend the outbox first (otklik-kiosk status)\n", why.c_str());
+        return kFailed;
+    }
+    EnrolmentResult r = enrolTerminal(config, o.code, file ? &*file : nullptr, *firstSeq, clock);
     if (!r.enrolled) {
         std::fprintf(stderr, "otklik-kiosk enrol: %s\n", r.summary().c_str());
         bool wrongCode = r.attempt.failure == EnrolFailure::WrongCode || r.attempt.failure == EnrolFailure::RateLimited ||

@@ -172,6 +172,11 @@ int runRequeue(const std::string& dataDir, const std::string& since, int64_t now
         std::fprintf(stderr, "otklik-kiosk requeue: %s; then run requeue again and start the kiosk\n", lockError.c_str());
         return 1;
     }
+    if (!unlocked.empty()) {
+        // Without the lock a running kiosk could not be told apart from none.
+        std::fprintf(stderr, "otklik-kiosk requeue: %s; run it as the kiosk's user (sudo -u otklik …), nothing was changed\n", unlocked.c_str());
+        return 1;
+    }
     sqlite::Error error;
     OutboxSettings settings;
     settings.dataDir = dataDir;

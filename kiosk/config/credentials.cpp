@@ -6,6 +6,7 @@
 #include "kiosk/config/qr_check.h"
 #include "kiosk/config/toml_file.h"
 #include "sync/protocol/file_io.h"
+#include "sync/protocol/terminal_id.h"
 #include "sync/protocol/toml_text.h"
 
 namespace otklik {
@@ -32,6 +33,10 @@ CredentialsLoad loadCredentials(const std::string& dataDir) {
     c.pins = tomlStringsAt(t, "pins");
     if (c.terminalId.empty() || c.token.empty()) {
         out.error = path + ": terminal_id or token is missing";
+        return out;
+    }
+    if (!validTerminalId(c.terminalId)) {
+        out.error = path + ": \"" + c.terminalId + "\" is not a terminal id";
         return out;
     }
     out.credentials = std::move(c);
@@ -64,9 +69,13 @@ void applyCredentials(const Credentials& c, DeviceConfig& config, std::vector<st
     config.terminalId = c.terminalId;
     config.hub.token = c.token;
     config.hub.qrSecret = c.qrSecret;
-    if (!c.url.empty()) config.hub.url = c.url;
-    if (!c.caFile.empty()) config.hub.caFile = c.caFile;
-    if (!c.pins.empty()) config.hub.pins = c.pins;
+    if (!c.url.empty()) {
+        // A hub named by an enrolment file comes with its own trust, whole: the device
+        // config's ca_file or pins belong to the hub the config names.
+        config.hub.url = c.url;
+        config.hub.caFile = c.caFile;
+        config.hub.pins = c.pins;
+    }
     if (!config.centreNameGiven && !c.centre.empty()) config.centreName = {{"*", c.centre}};
     if (!config.hub.qrSecret.empty()) {
         Problems budget(credentialsPath(config.dataDir));

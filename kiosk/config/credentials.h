@@ -21,7 +21,8 @@ struct Credentials {
     std::string qrSecret;
     int64_t device = 0;         // which device of the terminal id this is (the hub's number)
     std::string enrolledAt;     // UTC, for the service screen
-    // Only when enrolled from an enrolment file that named the hub (else the config's):
+    // Only when an enrolment file named the hub (kept through later enrolments by typed
+    // code); the url comes with its trust, whole, over the config's [hub] (else the config's):
     std::string url;
     std::string caFile;
     std::vector<std::string> pins;

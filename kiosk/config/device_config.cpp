@@ -10,6 +10,7 @@
 #include "sync/protocol/file_io.h"
 #include "sync/protocol/json_check.h"
 #include "sync/protocol/suggest.h"
+#include "sync/protocol/terminal_id.h"
 
 namespace otklik {
 
@@ -124,13 +125,6 @@ std::string shortNumber(double v) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%g", v);
     return buffer;
-}
-
-bool validTerminalId(const std::string& id) {
-    if (id.empty() || id.size() > 64) return false;
-    return std::all_of(id.begin(), id.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-    });
 }
 
 void readScreen(Reader& r, const toml::table& screen, DeviceConfig& c) {

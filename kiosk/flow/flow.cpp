@@ -46,7 +46,12 @@ bool Flow::interrupt(Instant now) {
 }
 
 bool Flow::updateSettings(Settings settings) {
-    if (!atRest() || settings.languages.empty()) return false;
+    if (settings.languages.empty()) return false;
+    if (!atRest()) {
+        pendingSettings_ = std::move(settings);
+        return false;
+    }
+    pendingSettings_.reset();
     settings_ = std::move(settings);
     resetVisitor();
     bump();
@@ -325,6 +330,7 @@ void Flow::storageRecovered(Instant now) {
 
 void Flow::tick(Instant now) {
     if (waitingForStore_) return;
+    if (pendingSettings_ && atRest()) (void)updateSettings(std::move(*pendingSettings_));
     if (ackUntilMs_ && now.monoMs >= *ackUntilMs_) {
         ackUntilMs_.reset();
         history_.clear();

@@ -64,7 +64,8 @@ public:
     // at rest (call again after the store has answered).
     bool interrupt(Instant now);
     // New settings (enrolment gave the terminal its id; the service menu changed the first
-    // language or the idle timeout), taken only at rest; false otherwise.
+    // language or the idle timeout). Taken at once at rest (true); otherwise kept and taken
+    // by tick() as soon as the flow is at rest (false), so no response mixes two settings.
     bool updateSettings(Settings settings);
 
     // --- visitor actions (each counts as a touch for the idle timeout) ---
@@ -100,6 +101,9 @@ public:
     [[nodiscard]] bool largeText() const { return largeText_; }
     [[nodiscard]] const Questionnaire& questionnaire() const { return questionnaire_; }
     [[nodiscard]] const Settings& settings() const { return settings_; }
+    // The settings in force once the flow is at rest: the ones waiting, else settings().
+    // Build a change on these, so two changes made before the flow rests both count.
+    [[nodiscard]] const Settings& nextSettings() const { return pendingSettings_ ? *pendingSettings_ : settings_; }
     // The question on a Question or Comment screen; nullptr elsewhere.
     [[nodiscard]] const Question* current() const;
     [[nodiscard]] const Answer* answer(const std::string& questionId) const;
@@ -135,6 +139,7 @@ private:
 
     Questionnaire questionnaire_;         // owned: replaced between visitors
     Settings settings_;
+    std::optional<Settings> pendingSettings_;  // updateSettings() away from rest
     Screen screen_ = Screen::Idle;
     std::string language_;
     bool largeText_ = false;

@@ -26,6 +26,7 @@ struct PinGuard::State {
     PinCounters counters;
     std::string challenge;      // the recovery challenge shown
     std::string challengeDay;   // the UTC day it belongs to
+    bool unreadable = false;    // the file is there but cannot be read: no PIN can be checked
 };
 
 namespace {
@@ -50,9 +51,20 @@ PinGuard::PinGuard(std::string dataDir, const Clock& clock, int iterations) : da
 std::string PinGuard::path() const { return (std::filesystem::path(dataDir_) / kPinFile).string(); }
 
 PinGuard::State PinGuard::load() const {
+    if (unsaved_) return *unsaved_;
     State s;
     std::string error;
     auto text = readWholeFile(path(), error);
+    std::error_code ec;
+    if (!text && std::filesystem::exists(path(), ec)) {
+        // Not "no PIN": that would open enrolment to anyone who knows the gesture.
+        if (!unreadableReported_)
+            log::error("service: " + path() + ": " + error +
+                       "; the PIN pad stays locked: let the kiosk's user read it (chown), or set the PIN again as that user");
+        unreadableReported_ = true;
+        s.unreadable = true;
+        return s;
+    }
     if (!text) return s;
     json j = json::parse(*text, nullptr, false);
     if (!j.is_object()) {
@@ -82,17 +94,26 @@ bool PinGuard::save(const State& s, std::string& error) const {
     j["pin"] = s.pin ? pinHashJson(*s.pin) : json(nullptr);
     std::error_code ec;
     std::filesystem::create_directories(dataDir_, ec);
-    return writeFileDurably(path(), j.dump(2) + "\n", error, 0600);
+    if (s.unreadable || !writeFileDurably(path(), j.dump(2) + "\n", error, 0600)) {
+        if (s.unreadable) error = "the file cannot be read, so it is not replaced";
+        unsaved_ = std::make_shared<State>(s);
+        return false;
+    }
+    unsaved_.reset();
+    return true;
 }
 
 bool PinGuard::hasPin() const {
     std::lock_guard lock(mutex_);
-    return load().pin.has_value();
+    State s = load();
+    return s.pin.has_value() || s.unreadable;
 }
 
 int64_t PinGuard::lockedForMs() const {
     std::lock_guard lock(mutex_);
-    return std::max<int64_t>(0, load().lockedUntilMs - clock_.wallMs());
+    // Capped: a clock set back (a board without a clock battery, before NTP) must not lock
+    // the pad for longer than the longest lock.
+    return std::clamp<int64_t>(load().lockedUntilMs - clock_.wallMs(), 0, kLongestLockMs);
 }
 
 PinCounters PinGuard::counters() const {
@@ -121,6 +142,12 @@ PinCheck PinGuard::check(const std::string& typed, const RecoveryIdentity& ident
     const int64_t now = clock_.wallMs();
     PinCheck out;
     std::string error;
+    if (s.unreadable) {
+        out.verdict = PinVerdict::Locked;
+        out.lockedForMs = kFirstLockMs;
+        return out;
+    }
+    s.lockedUntilMs = std::min(s.lockedUntilMs, now + kLongestLockMs);  // the clock was set back
     if (s.lockedUntilMs > now) {
         // Counted (someone is trying), never checked.
         ++s.counters.attempts;
@@ -178,6 +205,7 @@ bool PinGuard::setPin(const std::string& pin, const std::string& setBy, std::str
     FileLock fileLock(path() + ".lock");
     State s = load();
     s.pin = hash;
+    s.unreadable = false;  // a new file replaces the one that could not be read
     s.failuresInARow = 0;
     if (!save(s, error)) return false;
     log::info("service: a new PIN was set (" + setBy + ")");

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -81,6 +82,10 @@ private:
     const Clock& clock_;
     int iterations_;
     mutable std::mutex mutex_;
+    // The state a failed save could not keep (a read-only or full data folder): used instead of
+    // the file until a save succeeds, so a lockout holds while the kiosk runs.
+    mutable std::shared_ptr<State> unsaved_;
+    mutable bool unreadableReported_ = false;  // said once in the log, not at every look
 };
 
 }  // namespace otklik::service

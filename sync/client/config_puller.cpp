@@ -70,7 +70,7 @@ std::string ConfigPuller::ifNoneMatch() const {
 PullOutcome ConfigPuller::pull() {
     HttpRequest request;
     request.method = "GET";
-    request.url = settings_.hubUrl + "/api/v1/config";
+    request.url = hubRouteUrl(settings_.hubUrl, "/api/v1/config");
     request.headers = {{"Authorization", "Bearer " + settings_.token}, {"Accept", "application/json"}};
     if (std::string tags = ifNoneMatch(); !tags.empty()) request.headers.emplace_back("If-None-Match", tags);
     request.maxReplyBytes = kMaxConfigReplyBytes;

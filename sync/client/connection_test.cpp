@@ -33,12 +33,6 @@ HostPort hostPortOf(const std::string& url) {
     return out;
 }
 
-std::string base(const std::string& url) {
-    std::string b = url;
-    while (!b.empty() && b.back() == '/') b.pop_back();
-    return b;
-}
-
 int64_t ms(int64_t us) { return (us + 500) / 1000; }
 
 // "10 min 3 s", "4.2 s", "0.3 s".
@@ -191,7 +185,7 @@ void authStep(Steps& steps, HttpTransport& transport, const ConnectionTestSettin
     }
     HttpRequest request;
     request.method = "GET";
-    request.url = base(s.hubUrl) + "/api/v1/config";
+    request.url = hubRouteUrl(s.hubUrl, "/api/v1/config");
     request.headers = {{"Authorization", "Bearer " + s.token}, {"Accept", "application/json"}};
     request.maxReplyBytes = 4u << 20;
     const int64_t start = clock.monoMs();
@@ -223,7 +217,7 @@ void authStep(Steps& steps, HttpTransport& transport, const ConnectionTestSettin
         steps.fail("auth", "auth.revoked", "this terminal was revoked on the hub (" + hubWords(r) + ")",
                    "enrol the device under a new terminal id (ask for a code for the new id)", took);
     else if (code == "device_replaced")
-        steps.fail("auth", "auth.replaced", hubWords(r), "export this device's responses to a USB stick, then enrol it again with a new code", took);
+        steps.fail("auth", "auth.replaced", hubWords(r), "export this device's responses to a USB stick; to use it again, enrol it under a new terminal id", took);
     else
         steps.fail("auth", "auth.refused", "the hub refused the token check: " + hubWords(r), "see the hub's answer above and the hub's log", took);
 }
@@ -268,7 +262,7 @@ ConnectionReport runConnectionTest(HttpTransport& transport, const ConnectionTes
     Steps steps(report);
     HttpRequest health;
     health.method = "GET";
-    health.url = base(s.hubUrl) + "/healthz";
+    health.url = hubRouteUrl(s.hubUrl, "/healthz");
     health.inspectConnection = true;
     health.maxReplyBytes = 64 * 1024;
     const int64_t sentAt = clock.wallMs();

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sync/client/http_client.h"
+#include "sync/protocol/terminal_id.h"
 
 namespace otklik {
 
@@ -20,11 +21,9 @@ std::string text(const json& j, const char* key) {
 
 EnrolAttempt enrolWithCode(HttpTransport& transport, const std::string& hubUrl, const std::string& code, int64_t firstSeq) {
     EnrolAttempt out;
-    std::string base = hubUrl;
-    while (!base.empty() && base.back() == '/') base.pop_back();
     HttpRequest request;
     request.method = "POST";
-    request.url = base + "/api/v1/enrol";
+    request.url = hubRouteUrl(hubUrl, "/api/v1/enrol");
     request.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"}};
     request.body = json{{"code", code}, {"first_seq", firstSeq < 1 ? 1 : firstSeq}}.dump();
     request.maxReplyBytes = 4u << 20;
@@ -32,7 +31,9 @@ EnrolAttempt enrolWithCode(HttpTransport& transport, const std::string& hubUrl, 
     if (!r.replied()) {
         out.reason = "network";
         out.message = "the hub could not be reached: " + r.errorMessage;
-        out.fix = "test the connection (service menu → Test connection) and mend what it names; the code stays valid";
+        // The hub may have spent the code and lost only its answer; a second try then says so.
+        out.fix = "test the connection (service menu → Test connection), mend what it names and try the code again "
+                  "(if the hub then says it was used, ask for a new code)";
         return out;
     }
     json body = json::parse(r.body, nullptr, false);
@@ -49,7 +50,7 @@ EnrolAttempt enrolWithCode(HttpTransport& transport, const std::string& hubUrl, 
             if (body.contains("first_seq") && body["first_seq"].is_number_integer()) reply.firstSeq = body["first_seq"].get<int64_t>();
             if (body.contains("config") && body["config"].is_object()) reply.configJson = body["config"].dump();
         }
-        if (reply.terminalId.empty() || reply.token.empty()) {
+        if (!validTerminalId(reply.terminalId) || reply.token.empty()) {
             out.reason = "bad_reply";
             out.message = "the hub's answer to the enrolment is not an enrolment reply";
             out.fix = "check that the hub url points at otklik-hub";

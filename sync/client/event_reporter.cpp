@@ -26,14 +26,19 @@ void EventReporter::run() {
         }
         HttpRequest request;
         request.method = "POST";
-        std::string base = settings_.hubUrl;
-        while (!base.empty() && base.back() == '/') base.pop_back();
-        request.url = base + "/api/v1/events";
+        request.url = hubRouteUrl(settings_.hubUrl, "/api/v1/events");
         request.headers = {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + settings_.token}};
         request.body = json{{"terminal_id", settings_.terminalId}, {"events", list}}.dump(-1, ' ', false, json::error_handler_t::replace);
         request.maxReplyBytes = 64 * 1024;
         HttpResult r = transport_.send(request);
-        if (!r.replied() || r.status != 200) {
+        if (r.replied() && (r.status == 400 || r.status == 413)) {
+            // A verdict on the report's content: sent again it would be refused again and hold
+            // back every later event. A service event is the technician's trace, not a
+            // visitor's answer; the terminal's log keeps it.
+            log::warning("events: the hub refused " + std::to_string(ids.size()) + " service events (" + std::to_string(r.status) + ": " +
+                         r.body.substr(0, 200) + "); they are dropped, this log keeps them");
+            for (const ServiceEvent& e : events) log::info("events: dropped: " + e.kind + ": " + e.detail);
+        } else if (!r.replied() || r.status != 200) {
             // Kept for the next try; the uploader reports network and token trouble already.
             if (r.replied() && r.status >= 400 && r.status < 500 && r.status != 429)
                 log::warning("events: the hub answered " + std::to_string(r.status) + " (" + r.body.substr(0, 200) + "); kept for later");
@@ -44,7 +49,7 @@ void EventReporter::run() {
             log::warning("events: delivered, but could not be marked so (" + error.message + "); they go once more");
             return;
         }
-        sent_ += static_cast<int64_t>(ids.size());
+        if (r.status == 200) sent_ += static_cast<int64_t>(ids.size());
     }
 }
 

@@ -87,9 +87,7 @@ std::string Heartbeat::body() {
 void Heartbeat::run() {
     HttpRequest request;
     request.method = "POST";
-    std::string base = settings_.hubUrl;
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    request.url = base + "/api/v1/heartbeat";
+    request.url = hubRouteUrl(settings_.hubUrl, "/api/v1/heartbeat");
     request.headers = {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + settings_.token}};
     request.body = body();
     request.maxReplyBytes = 64 * 1024;

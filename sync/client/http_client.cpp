@@ -383,4 +383,10 @@ HttpResult HttpClient::send(const HttpRequest& request) {
     return result;
 }
 
+std::string hubRouteUrl(const std::string& hubUrl, const std::string& route) {
+    std::string base = hubUrl;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    return base + route;
+}
+
 }  // namespace otklik

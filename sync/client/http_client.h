@@ -30,6 +30,10 @@ struct HttpTimeouts {
 
 using HttpHeaders = std::vector<std::pair<std::string, std::string>>;
 
+// The address of one of the hub's routes ("/api/v1/config") under the configured hub url,
+// with or without a trailing slash ("https://hub.example.org/" is as good as without).
+[[nodiscard]] std::string hubRouteUrl(const std::string& hubUrl, const std::string& route);
+
 struct HttpRequest {
     std::string method = "GET";    // GET and HEAD send no body; any other method sends `body` (even empty)
     std::string url;               // https://… (http:// only with insecureDevelopmentOnly)

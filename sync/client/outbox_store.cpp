@@ -411,7 +411,7 @@ Error OutboxStore::forEach(std::optional<DeliveryState> state, const std::functi
 std::optional<int64_t> OutboxStore::firstSeqForEnrolment(Error& error) {
     // Responses from before any enrolment (no terminal id) are delivered under the new one
     // and count in its numbering; otherwise the numbering goes on from the next response.
-    auto s = db_->prepare("SELECT COALESCE((SELECT MIN(seq) FROM responses WHERE terminal_id = '' AND state = 'pending'), " + kNextSeq + ")",
+    auto s = db_->prepare("SELECT COALESCE((SELECT MIN(seq) FROM responses WHERE terminal_id = '' AND state = 'pending'), (" + kNextSeq + "))",
                           error);
     if (!s || !s->step()) {
         if (s && s->error()) error = s->error();

@@ -243,9 +243,7 @@ AttemptResult Uploader::attempt() {
 
     HttpRequest request;
     request.method = "POST";
-    std::string base = settings_.hubUrl;
-    while (!base.empty() && base.back() == '/') base.pop_back();
-    request.url = base + "/api/v1/responses:batch";
+    request.url = hubRouteUrl(settings_.hubUrl, "/api/v1/responses:batch");
     request.headers = {{"Content-Type", "application/json"},
                        {"Content-Encoding", "gzip"},
                        {"Authorization", "Bearer " + settings_.token}};

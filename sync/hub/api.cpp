@@ -217,7 +217,7 @@ std::optional<Terminal> HubApi::authenticate(const HttpRequest& request, HttpRep
                                      ") was replaced by a newly enrolled device on " + formatUtc(replaced->replacedAtMs) +
                                      "; its token no longer works",
                                  "the responses still on this device are kept: export them to a USB stick from the service menu. "
-                                 "To use this device again, enrol it with a new code",
+                                 "To use this device again, enrol it under a new terminal id (a code for this id would replace the device now in service)",
                                  "device_replaced");
             return std::nullopt;
         }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sync/hub/hub_store.h"
+#include "sync/protocol/terminal_id.h"
 
 namespace otklik::hub::rows {
 
@@ -42,11 +43,6 @@ inline Terminal terminalFrom(const SqlRow& r) {
     t.servicePin = r[16].value_or("");
     t.reportedService = {optInt(r[17]), optInt(r[18]), optInt(r[19]), optInt(r[20])};
     return t;
-}
-
-inline bool validTerminalId(const std::string& id) {
-    if (id.empty() || id.size() > 64) return false;
-    return std::all_of(id.begin(), id.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'; });
 }
 
 inline bool validCentre(const std::string& centre) {

@@ -64,7 +64,8 @@ bool writeFileDurably(const std::string& path, const std::string& bytes, std::st
         ::unlink(temp.c_str());
         return false;
     };
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
+    // O_NOFOLLOW: a link planted at the temporary name (a shared /tmp) is not written through.
+    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, static_cast<mode_t>(mode));
     if (fd < 0) return failed("cannot create " + temp);
     // A temporary file left by a crash keeps the mode it was made with: set it, before a byte
     // is written, so a secret is never readable by others even for a moment.

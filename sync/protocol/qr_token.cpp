@@ -8,6 +8,7 @@
 
 #include "base32.h"
 #include "crypto.h"
+#include "terminal_id.h"
 
 namespace otklik {
 
@@ -24,13 +25,6 @@ constexpr size_t kMaxTokenChars = 256;
 // Domain separation: the MAC covers this label too, so a tag made here can never be passed
 // off as a MAC of some other message should the secret ever be used for anything else.
 constexpr std::string_view kMacLabel = "otklik-qr";
-
-bool validTerminalId(std::string_view id) {
-    if (id.empty() || id.size() > kQrMaxTerminalIdLength) return false;
-    return std::all_of(id.begin(), id.end(), [](char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-    });
-}
 
 bool validUuid(std::string_view s) {
     if (s.size() != 36) return false;

@@ -13,12 +13,14 @@
 #include <string>
 #include <string_view>
 
+#include "sync/protocol/terminal_id.h"
+
 namespace otklik {
 
 inline constexpr int kQrTokenVersion = 1;
 inline constexpr size_t kQrNonceBytes = 8;   // 64 bits: two tokens of one terminal never share one
 inline constexpr size_t kQrTagBytes = 10;    // 80 bits of HMAC-SHA256, RFC 2104's floor
-inline constexpr size_t kQrMaxTerminalIdLength = 64;  // as the hub allows (`terminal add`)
+inline constexpr size_t kQrMaxTerminalIdLength = kMaxTerminalIdLength;  // terminal_id.h
 
 using QrNonce = std::array<uint8_t, kQrNonceBytes>;
 

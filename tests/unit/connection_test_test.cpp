@@ -40,6 +40,7 @@ ConnectionTestSettings settings() {
     return s;
 }
 
+// Hold the report in a variable: the step is a reference into it.
 const ConnectionStep& step(const ConnectionReport& report, const std::string& name) {
     for (const auto& s : report.steps)
         if (s.name == name) return s;
@@ -112,7 +113,8 @@ TEST(ConnectionTest, AClockAheadIsSaidSo) {
         if (r.url.ends_with("/healthz")) return connected(200, R"({"status": "ok", "store": "sqlite", "time_ms": 1796399700000})");
         return connected(200, R"({"terminal_id": "t-1", "centre": "МФЦ"})");
     });
-    const ConnectionStep& c = step(runConnectionTest(hub, settings(), testClock), "clock");
+    const ConnectionReport report = runConnectionTest(hub, settings(), testClock);
+    const ConnectionStep& c = step(report, "clock");
     EXPECT_EQ(c.reason, "clock.off");
     EXPECT_NE(c.detail.find("5 min 0 s ahead of the hub's"), std::string::npos) << c.detail;
 }

@@ -291,3 +291,28 @@ TEST_F(FlowTest, ResponseCarriesIdentityAndTimes) {
     EXPECT_EQ(r.bootId, "boot");
     EXPECT_EQ(r.channel, "touch");
 }
+
+// Enrolment gives a new terminal id while a visitor is answering: their response keeps the
+// id it began with, and the next visitor's carries the new one (also when the service menu
+// changed something else meanwhile).
+TEST_F(FlowTest, SettingsChangedMidResponseApplyFromTheNextVisitor) {
+    act([](Flow& f, Instant t) { f.rate(5, t); });
+    Settings enrolled = flow.nextSettings();
+    enrolled.terminalId = "t-2";
+    EXPECT_FALSE(flow.updateSettings(enrolled));
+    Settings english = flow.nextSettings();
+    english.languages = {"en", "ru", "uk"};
+    EXPECT_FALSE(flow.updateSettings(english));
+    EXPECT_EQ(flow.settings().terminalId, "t-1");
+
+    pass(settings().idleTimeoutMs + 1);  // the visitor walks away: a partial response
+    ASSERT_EQ(stored.size(), 1u);
+    EXPECT_EQ(stored[0].terminalId, "t-1");
+    EXPECT_EQ(flow.settings().terminalId, "t-2");
+    EXPECT_EQ(flow.language(), "en");
+
+    act([](Flow& f, Instant t) { f.rate(4, t); });
+    pass(settings().idleTimeoutMs + 1);
+    ASSERT_EQ(stored.size(), 2u);
+    EXPECT_EQ(stored[1].terminalId, "t-2");
+}

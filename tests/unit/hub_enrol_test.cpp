@@ -125,6 +125,29 @@ TEST_P(HubEnrol, ACodeTradesForWorkingCredentialsOnce) {
     EXPECT_EQ(call("GET", "/api/v1/config", "", token).status, 200) << "a refused code leaves the enrolled terminal alone";
 }
 
+// The service events an enrolled terminal reports: a long Cyrillic detail is cut between
+// letters (cut mid-letter, PostgreSQL refused the whole report and the terminal resent it for
+// ever), a detail that is not text is a 400 naming it, not a 500.
+TEST_P(HubEnrol, ServiceEventsAreCutBetweenLettersAndMalformedOnesSayWhy) {
+    HttpReply r = enrol(code("artem-02"));
+    ASSERT_EQ(r.status, 200) << r.body;
+    std::string token = json::parse(r.body)["token"];
+    std::string detail;
+    for (int i = 0; i < 300; ++i) detail += "ж";  // 600 bytes
+    json report{{"terminal_id", "artem-02"},
+                {"events", {{{"id", newUuidV7(kNow)}, {"at_ms", kNow}, {"kind", "setting-changed"}, {"detail", "x" + detail}}}}};
+    HttpReply stored = call("POST", "/api/v1/events", report.dump(), token);
+    ASSERT_EQ(stored.status, 200) << stored.body;
+    auto events = store_->events("artem-02", 10);
+    ASSERT_EQ(events.size(), 1u);
+    EXPECT_EQ(events[0].detail, "x" + detail.substr(0, 498)) << "499 bytes would cut a letter";
+
+    report["events"][0]["detail"] = 42;
+    HttpReply bad = call("POST", "/api/v1/events", report.dump(), token);
+    EXPECT_EQ(bad.status, 400) << bad.body;
+    EXPECT_NE(bad.body.find("detail"), std::string::npos) << bad.body;
+}
+
 TEST_P(HubEnrol, UnknownExpiredAndMalformedCodesSayWhich) {
     std::string c = code("artem-02", 30 * kMinute);
     // Typed the way people type: lower case, spaces, O for zero and l for one.

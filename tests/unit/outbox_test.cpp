@@ -101,6 +101,22 @@ TEST(OutboxStore, NumberingContinuesAfterReopenAndNeverRepeats) {
     EXPECT_EQ(store->insert(response(), kNow, error), 4);
 }
 
+// Where an enrolment tells the hub this device's numbering starts: at the first response kept
+// from before enrolment (terminal id ""), else at the next number — never a guess of 1 on a
+// device that has numbered before (the hub would count 1 … N-1 as missing).
+TEST(OutboxStore, AnEnrolmentStartsAtTheFirstResponseFromBeforeItOrAtTheNextNumber) {
+    auto store = openStore(freshDir("first-seq"));
+    sqlite::Error error;
+    EXPECT_EQ(store->firstSeqForEnrolment(error), 1);
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(store->insert(response(), kNow, error));
+    EXPECT_EQ(store->firstSeqForEnrolment(error), 4) << error.message;
+    Response before = response();
+    before.terminalId = "";
+    ASSERT_EQ(store->insert(before, kNow, error), 4);
+    ASSERT_TRUE(store->insert(response(), kNow, error));
+    EXPECT_EQ(store->firstSeqForEnrolment(error), 4) << error.message;
+}
+
 TEST(OutboxStore, StoringTheSameResponseTwiceKeepsOneCopyAndItsNumber) {
     std::string dir = freshDir("same_twice");
     auto store = openStore(dir);

@@ -6,6 +6,8 @@
 
 #include <sys/stat.h>
 
+#include <filesystem>
+
 #include "kiosk/service/pin_guard.h"
 #include "sync/protocol/file_io.h"
 #include "sync/protocol/utc_time.h"
@@ -99,6 +101,36 @@ TEST(ServicePin, FiveWrongLockThePadDoublingUpToAnHourAcrossRestarts) {
     EXPECT_EQ(counts.failures, 8 * 5 + 5);
     EXPECT_EQ(counts.lockouts, 9);
     EXPECT_EQ(counts.attempts, 8 * 5 + 8 * 2 + 1 + 5) << "every entry counts, also those refused while locked";
+}
+
+// The pad's state cannot be saved (here: the temporary file's name is taken by a folder, as
+// good as a read-only or full data folder, even for root): the lock still holds while the
+// kiosk runs. A file that cannot be read never means "no PIN" (that would open enrolment to
+// anyone). A clock set back a year locks for at most the longest lock.
+TEST(ServicePin, TheLockHoldsWhenItCannotBeSavedAndAnUnreadableFileIsNoOpenDoor) {
+    std::string dir = fakes::freshTempDir("pin-faults");
+    ManualClock clock(1000, 1'796'400'000'000);
+    PinGuard guard(dir, clock, kFastIterations);
+    std::string error;
+    ASSERT_TRUE(guard.setPin(kPin, "local", error)) << error;
+    const std::string file = dir + "/" + kPinFile;
+    std::filesystem::create_directory(file + ".tmp");
+    for (int i = 0; i < kAttemptsBeforeLock; ++i) (void)guard.check("000001", kIdentity);
+    EXPECT_EQ(guard.check(kPin, kIdentity).verdict, PinVerdict::Locked);
+    EXPECT_EQ(guard.lockedForMs(), 60'000);
+    std::filesystem::remove(file + ".tmp");
+
+    ManualClock setBack(1000, 1'796'400'000'000 - int64_t{365} * 24 * 3600 * 1000);
+    PinGuard early(dir, setBack, kFastIterations);
+    (void)guard.check("000001", kIdentity);  // saves now: the lock reaches the file
+    EXPECT_EQ(early.lockedForMs(), kLongestLockMs);
+    EXPECT_EQ(early.check(kPin, kIdentity).verdict, PinVerdict::Locked);
+
+    std::filesystem::remove(file);
+    std::filesystem::create_directory(file);
+    PinGuard unreadable(dir, clock, kFastIterations);
+    EXPECT_TRUE(unreadable.hasPin()) << "the pad is shown, not the enrolment-only menu";
+    EXPECT_EQ(unreadable.check(kPin, kIdentity).verdict, PinVerdict::Locked);
 }
 
 TEST(ServicePin, ARecoveryCodeWorksOnThatTerminalThatDayOnce) {
