@@ -13,6 +13,7 @@
 
 #include "sync/client/outbox_export.h"
 #include "sync/protocol/crypto.h"
+#include "sync/protocol/utc_time.h"
 
 namespace otklik {
 
@@ -29,15 +30,6 @@ bool writableFolder(const std::string& path) {
 bool mountPoint(const fs::path& path) {
     struct stat self {}, parent {};
     return ::stat(path.c_str(), &self) == 0 && ::stat(path.parent_path().c_str(), &parent) == 0 && self.st_dev != parent.st_dev;
-}
-
-std::string stamp(int64_t ms) {
-    time_t s = static_cast<time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&s, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "%Y%m%dT%H%M%SZ", &tm);
-    return buffer;
 }
 
 // One file written in pieces, hashed as it goes, fsynced at the end.
@@ -106,7 +98,7 @@ service::UsbExportResult exportToUsb(const std::string& dataDir, const std::stri
         out.message = "the responses cannot be read: " + error.message;
         return out;
     }
-    const fs::path folder = fs::path(stick) / ("otklik-" + (terminalId.empty() ? std::string("not-enrolled") : terminalId) + "-" + stamp(nowMs));
+    const fs::path folder = fs::path(stick) / ("otklik-" + (terminalId.empty() ? std::string("not-enrolled") : terminalId) + "-" + utcFileStamp(nowMs));
     std::error_code ec;
     fs::create_directories(folder, ec);
     if (ec) {

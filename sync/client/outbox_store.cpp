@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sync/client/outbox_schema.h"
+#include "sync/protocol/utc_time.h"
 
 namespace otklik {
 
@@ -81,15 +82,6 @@ Error writeSeqFile(const fs::path& path, int64_t value) {
         ::close(dir);
     }
     return {};
-}
-
-std::string utcStamp(int64_t ms) {
-    time_t s = static_cast<time_t>(ms / 1000);
-    std::tm tm{};
-    gmtime_r(&s, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-    return buf;
 }
 
 // Best effort: the highest sequence number a damaged database still admits to.
@@ -209,7 +201,7 @@ std::unique_ptr<OutboxStore> OutboxStore::open(const OutboxSettings& settings, i
         // and continue numbering above anything the old file or the reservation knew.
         db.reset();
         int64_t salvaged = salvageSeq(path);
-        std::string aside = path + ".corrupt-" + utcStamp(nowMs);
+        std::string aside = path + ".corrupt-" + utcFileStamp(nowMs);
         for (const char* suffix : {"", "-wal", "-shm"}) {
             std::string from = path + suffix;
             if (fs::exists(from)) fs::rename(from, aside + suffix, ec);

@@ -23,14 +23,22 @@ std::optional<int64_t> parseUtcDate(const std::string& text) {
     return static_cast<int64_t>(timegm(&tm)) * 1000;
 }
 
-std::string utcDay(int64_t unixMs) {
+namespace {
+
+std::string formatUtcAs(int64_t unixMs, const char* format) {
     time_t seconds = static_cast<time_t>(unixMs / 1000);
     if (unixMs < 0 && unixMs % 1000 != 0) --seconds;
     std::tm tm{};
     gmtime_r(&seconds, &tm);
-    char buffer[16];
-    std::strftime(buffer, sizeof buffer, "%Y-%m-%d", &tm);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, format, &tm);
     return buffer;
 }
+
+}  // namespace
+
+std::string utcDay(int64_t unixMs) { return formatUtcAs(unixMs, "%Y-%m-%d"); }
+
+std::string utcFileStamp(int64_t unixMs) { return formatUtcAs(unixMs, "%Y%m%dT%H%M%SZ"); }
 
 }  // namespace otklik

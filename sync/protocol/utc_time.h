@@ -13,5 +13,7 @@ namespace otklik {
 
 // "2026-11-01" for Unix milliseconds (UTC).
 [[nodiscard]] std::string utcDay(int64_t unixMs);
+// "20261101T080000Z" (UTC): for file and folder names, which sort in time order.
+[[nodiscard]] std::string utcFileStamp(int64_t unixMs);
 
 }  // namespace otklik
