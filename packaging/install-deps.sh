@@ -17,9 +17,11 @@ build_pkgs=(
 # postgresql: the hub's tests start throwaway clusters of their own (tests/support/
 # postgres_server.cpp) on private ports; the package's default cluster is neither needed nor used.
 # chromium + nodejs: tests open the hub's pages in headless Chromium (tests/web/page.js) and
-# lint the OpenAPI document (Redocly CLI from npm).
+# lint the OpenAPI document (Redocly CLI from npm). util-linux and coreutils are Essential,
+# named for what tests use of them: unshare -n (diagnose without a network), flock (the
+# kiosk's lock from outside), sha256sum -c (the USB export's sums).
 test_pkgs=(
-  zbar-tools sqlite3 postgresql postgresql-client chromium nodejs npm
+  zbar-tools sqlite3 postgresql postgresql-client chromium nodejs npm util-linux coreutils
 )
 bench_pkgs=(
   xvfb xauth procps chromium nodejs
