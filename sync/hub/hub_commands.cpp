@@ -25,34 +25,7 @@ namespace otklik::hub {
 
 namespace {
 
-// TEST ONLY: OTKLIK_HUB_TEST_CLOCK_SHIFT_MS=N makes `serve` run N ms ahead of the real clock
-// (negative: behind), in its API answers and its Date header alike, so integration tests can
-// give the terminal a clock that is "wrong" without touching the machine's. Never set it on a
-// real hub: every received_at and heartbeat time would be off by as much.
-class ShiftedClock final : public Clock {
-public:
-    explicit ShiftedClock(int64_t shiftMs) : shiftMs_(shiftMs) {}
-    [[nodiscard]] int64_t monoMs() const override { return real_.monoMs(); }
-    [[nodiscard]] int64_t wallMs() const override { return real_.wallMs() + shiftMs_; }
-
-private:
-    SystemClock real_;
-    int64_t shiftMs_;
-};
-
-int64_t testClockShiftMs() {
-    const char* text = std::getenv("OTKLIK_HUB_TEST_CLOCK_SHIFT_MS");
-    if (!text || !*text) return 0;
-    char* end = nullptr;
-    long long value = std::strtoll(text, &end, 10);
-    if (*end != '\0') {
-        std::fprintf(stderr, "otklik-hub: OTKLIK_HUB_TEST_CLOCK_SHIFT_MS=\"%s\" is not a whole number of milliseconds; ignored\n", text);
-        return 0;
-    }
-    return value;
-}
-
-// An HTTP Date (IMF-fixdate) for the shifted clock; the hub runs in the C locale.
+// An HTTP Date (IMF-fixdate) for a shifted clock; the hub runs in the C locale.
 std::string httpDate(int64_t unixMs) {
     time_t seconds = static_cast<time_t>(unixMs / 1000);
     std::tm tm{};
@@ -101,7 +74,7 @@ int noSuchTerminal(const std::string& id) {
     return kBadInput;
 }
 
-int serve(const ServeOptions& o) {
+int serve(const ServeOptions& o, const Clock* shiftedClock) {
     ServerOptions server;
     bool tls = !o.certFile.empty() || !o.keyFile.empty();
     if (tls && (o.certFile.empty() || o.keyFile.empty())) {
@@ -145,11 +118,8 @@ int serve(const ServeOptions& o) {
     pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
-    const int64_t clockShiftMs = testClockShiftMs();
-    ShiftedClock clock(clockShiftMs);
-    if (clockShiftMs != 0)
-        log::warning("hub: TEST ONLY: the clock is shifted by " + std::to_string(clockShiftMs) +
-                     " ms (OTKLIK_HUB_TEST_CLOCK_SHIFT_MS); never on a real hub");
+    SystemClock systemClock;
+    const Clock& clock = shiftedClock ? *shiftedClock : systemClock;
     ApiSettings settings;
     settings.rateLimitPerSecond = o.rateLimit;
     settings.qrTokenWindowS = static_cast<int>(o.qrWindowS);
@@ -163,10 +133,10 @@ int serve(const ServeOptions& o) {
     HubApi api(*store, clock, settings);
     std::unique_ptr<HttpServer> http;
     try {
-        http = std::make_unique<HttpServer>(server, [&api, &clock, clockShiftMs](const HttpRequest& r) {
+        http = std::make_unique<HttpServer>(server, [&api, &clock, shifted = shiftedClock != nullptr](const HttpRequest& r) {
             HttpReply reply = api.handle(r);
             // libmicrohttpd writes the real time unless the reply has a Date of its own.
-            if (clockShiftMs != 0) reply.headers.emplace_back("Date", httpDate(clock.wallMs()));
+            if (shifted) reply.headers.emplace_back("Date", httpDate(clock.wallMs()));
             return reply;
         });
     } catch (const std::exception& e) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "platform/clock.h"
+
 namespace otklik::hub {
 
 struct ServeOptions {
@@ -25,7 +27,9 @@ struct ServeOptions {
     std::string assetsDir;     // holds i18n/ui.json, i18n/phone.json, questionnaires/default.json
 };
 
-int serve(const ServeOptions& options);
+// `shiftedClock`: null for the system clock; otherwise (tests only) the clock the hub runs on,
+// whose time then also goes into every reply's Date header.
+int serve(const ServeOptions& options, const Clock* shiftedClock = nullptr);
 int terminalAdd(const std::string& db, const std::string& id, const std::string& centre);
 int terminalList(const std::string& db, bool asJson);
 

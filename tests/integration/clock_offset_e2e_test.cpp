@@ -1,5 +1,5 @@
 // End to end with a terminal whose clock is ten minutes behind the hub's (the real otklik-hub
-// with its test-only OTKLIK_HUB_TEST_CLOCK_SHIFT_MS, the real otklik-kiosk headless): the
+// with its clock shifted by otklik-hub-shifted-clock, the real otklik-kiosk headless): the
 // heartbeat reaches the hub, the terminal learns and keeps the offset, responses made after
 // that carry it and are flagged clock_suspect, and both exports show corrected times.
 #include <gtest/gtest.h>
@@ -38,13 +38,11 @@ std::vector<json> readLines(const std::string& path) {
 
 std::string tail(const std::string& text) { return text.substr(text.size() > 3000 ? text.size() - 3000 : 0); }
 
-// Starts the hub with its clock shifted; the variable is gone again once the hub has started.
+// Starts the hub with its clock shifted.
 class ShiftedHub {
 public:
     ShiftedHub(const std::string& db, const std::string& dir) {
-        ::setenv("OTKLIK_HUB_TEST_CLOCK_SHIFT_MS", std::to_string(kHubAheadMs).c_str(), 1);
-        hub_ = std::make_unique<HubProcess>(db, dir, std::vector<std::string>{"--rate-limit", "0"});
-        ::unsetenv("OTKLIK_HUB_TEST_CLOCK_SHIFT_MS");
+        hub_ = std::make_unique<HubProcess>(db, dir, std::vector<std::string>{"--rate-limit", "0"}, HubCert::Good, kHubAheadMs);
     }
     HubProcess& operator*() { return *hub_; }
     HubProcess* operator->() { return hub_.get(); }

@@ -28,9 +28,10 @@ struct Hub {
     Enrolled terminal;
     std::unique_ptr<HubProcess> process;
 
-    explicit Hub(const std::string& name, std::string store = "") : dir(freshDir(name)), db(store.empty() ? dir + "/hub.db" : store) {
+    explicit Hub(const std::string& name, std::string store = "", int64_t clockShiftMs = 0)
+        : dir(freshDir(name)), db(store.empty() ? dir + "/hub.db" : store) {
         terminal = enrol(db, "diag-01", "МФЦ Спасск");
-        process = std::make_unique<HubProcess>(db, dir, std::vector<std::string>{"--rate-limit", "0"});
+        process = std::make_unique<HubProcess>(db, dir, std::vector<std::string>{"--rate-limit", "0"}, HubCert::Good, clockShiftMs);
     }
     // A kiosk config for diag-01 with `hubToml` as its whole [hub] table.
     std::string config(const std::string& hubToml, const std::string& terminalId = "diag-01") const {
@@ -123,9 +124,7 @@ TEST(Diagnose, ARevokedTokenOrAnotherTerminalsIsTheAuthStep) {
 }
 
 TEST(Diagnose, AClockTenMinutesOffIsTheClockStep) {
-    ::setenv("OTKLIK_HUB_TEST_CLOCK_SHIFT_MS", "600000", 1);
-    Hub hub("diag-clock");
-    ::unsetenv("OTKLIK_HUB_TEST_CLOCK_SHIFT_MS");
+    Hub hub("diag-clock", "", 600'000);
     CommandResult r = diagnose(hub.config(hub.goodHub(hub.terminal.token)));
     expectFailure(r, "clock", "this terminal's clock is 10 min 0 s behind the hub's");
     EXPECT_NE(r.out.find("ok auth:"), std::string::npos) << "the clock does not stop the other steps:\n" << r.out;

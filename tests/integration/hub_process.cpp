@@ -22,6 +22,9 @@
 #ifndef OTKLIK_HUB_BINARY
 #error "OTKLIK_HUB_BINARY must name the otklik-hub binary"
 #endif
+#ifndef OTKLIK_HUB_SHIFTED_CLOCK_BINARY
+#error "OTKLIK_HUB_SHIFTED_CLOCK_BINARY must name the otklik-hub-shifted-clock binary"
+#endif
 
 namespace otklik::test {
 
@@ -137,8 +140,8 @@ Enrolled enrol(const std::string& db, const std::string& id, const std::string& 
     return e;
 }
 
-HubProcess::HubProcess(std::string db, std::string dir, std::vector<std::string> extraArgs, HubCert cert)
-    : db_(std::move(db)), dir_(std::move(dir)), extraArgs_(std::move(extraArgs)), pki_(makeTestPki(dir_)), cert_(cert) {
+HubProcess::HubProcess(std::string db, std::string dir, std::vector<std::string> extraArgs, HubCert cert, int64_t clockShiftMs)
+    : db_(std::move(db)), dir_(std::move(dir)), extraArgs_(std::move(extraArgs)), pki_(makeTestPki(dir_)), cert_(cert), clockShiftMs_(clockShiftMs) {
     start(0);
 }
 
@@ -150,6 +153,10 @@ void HubProcess::start(int port) {
     std::vector<std::string> args = {OTKLIK_HUB_BINARY, "serve", "--db", db_, "--listen", "127.0.0.1", "--port", std::to_string(port),
                                      "--cert", cert, "--key", key};
     args.insert(args.end(), extraArgs_.begin(), extraArgs_.end());
+    if (clockShiftMs_ != 0) {
+        args[0] = OTKLIK_HUB_SHIFTED_CLOCK_BINARY;
+        args.insert(args.begin() + 1, std::to_string(clockShiftMs_));
+    }
     int out[2];
     if (::pipe(out) != 0) throw std::runtime_error("pipe failed");
     std::string logPath = dir_ + "/hub.log";

@@ -56,7 +56,10 @@ enum class HubCert { Good, Expired, WrongHost };
 
 class HubProcess {
 public:
-    HubProcess(std::string db, std::string dir, std::vector<std::string> extraArgs = {}, HubCert cert = HubCert::Good);
+    // clockShiftMs != 0: the hub's clock runs that far ahead (negative: behind) of the
+    // machine's (otklik-hub-shifted-clock, tests/support/hub_shifted_clock_main.cpp).
+    HubProcess(std::string db, std::string dir, std::vector<std::string> extraArgs = {}, HubCert cert = HubCert::Good,
+               int64_t clockShiftMs = 0);
     ~HubProcess();
     HubProcess(const HubProcess&) = delete;
     HubProcess& operator=(const HubProcess&) = delete;
@@ -81,6 +84,7 @@ private:
     std::vector<std::string> extraArgs_;
     TestPki pki_;
     HubCert cert_;
+    int64_t clockShiftMs_;
     pid_t pid_ = -1;
     int port_ = 0;
     std::string adminToken_;
